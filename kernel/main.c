@@ -1,0 +1,92 @@
+/*
+ * main.c - start_kernel(): bring the machine up in order, then hand over
+ * to the work the command line asks for (a self-test, or init).
+ *
+ * Order matters: per-CPU data first (locks and printk use it), then the
+ * descriptor tables (so faults are reported), boot information and memory,
+ * then ACPI, interrupts and time, the scheduler, the other CPUs, and last
+ * whatever runs on top.
+ */
+#include <drivers/acpi.h>
+#include <drivers/serial.h>
+#include <kernel/bootinfo.h>
+#include <kernel/power.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/time.h>
+#include <kernel/smp.h>
+#include <kernel/string.h>
+#include <mm/page.h>
+#include <mm/pgtable.h>
+#include <mm/slab.h>
+#include <x86/apic.h>
+#include <x86/asm.h>
+#include <x86/traps.h>
+
+struct cpu cpus[MAX_CPUS];
+int nr_cpus_online = 1;
+int nr_cpus_possible = 1;
+bool percpu_ready;
+
+extern char __boot_start[], _kernel_end[];
+void paging_buddy_ready(void);
+__noreturn void rest_init(void);
+
+static void percpu_init_bsp(void)
+{
+	cpus[0].self = &cpus[0];
+	cpus[0].id = 0;
+	cpus[0].online = true;
+	wrmsr(MSR_GS_BASE, (u64)&cpus[0]);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+	percpu_ready = true;
+}
+
+static void cpu_features_init(void)
+{
+	u64 cr4 = read_cr4();
+
+	cr4 |= 1 << 7; /* PGE: global pages */
+	write_cr4(cr4);
+}
+
+void start_kernel(u32 mb_magic, u32 mb_info)
+{
+	char fwcmd[CMDLINE_MAX];
+	const char *v;
+
+	serial_init();
+	percpu_init_bsp();
+	gdt_init_cpu(0);
+	idt_init();
+	cpu_features_init();
+	printk(KERN_INFO "\nteachos: booting on x86_64\n");
+
+	multiboot_parse(mb_magic, mb_info);
+	memblock_reserve((phys_addr_t)(unsigned long)__boot_start,
+			 __pa_symbol(_kernel_end) - (phys_addr_t)(unsigned long)__boot_start);
+	if (fw_cfg_read_file("opt/kernel/cmdline", fwcmd, sizeof(fwcmd)) >= 0)
+		strlcpy(boot_info.cmdline, fwcmd, sizeof(boot_info.cmdline));
+	cmdline_parse();
+	console_loglevel = (int)cmdline_get_int("loglevel", 6);
+	printk(KERN_INFO "command line: %s\n", boot_info.cmdline);
+	v = cmdline_get("page_poison");
+	if (v && strcmp(v, "0") == 0)
+		page_poison_enabled = false;
+
+	paging_init();
+	smp_reserve_trampoline();
+	page_alloc_init();
+	paging_buddy_ready();
+	kmalloc_init();
+
+	acpi_init();
+	apic_init_bsp();
+	ioapic_init();
+	time_init();
+	sched_init();
+	apic_timer_start();
+	local_irq_enable();
+	smp_boot_cpus();
+	rest_init();
+}

@@ -1,0 +1,86 @@
+/*
+ * entry.S - interrupt and exception entry stubs.
+ *
+ * One stub per vector pushes a dummy error code when the CPU pushes none,
+ * then the vector number, and jumps to the common path, which saves all
+ * general registers as a struct pt_regs and calls trap_entry(regs).  If the
+ * CPU came from user mode (CS RPL 3) we swapgs on entry and exit so that
+ * kernel code always finds its struct cpu at GS.
+ */
+#include <x86/traps.h>
+
+	.macro STUB
+	.align 16
+1:
+	.if (vec == 8) || (vec >= 10 && vec <= 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
+	.else
+	pushq $0
+	.endif
+	pushq $vec
+	jmp trap_common
+	.pushsection .rodata
+	.quad 1b
+	.popsection
+	.endm
+
+	.pushsection .rodata
+	.align 8
+	.globl trap_stub_table
+trap_stub_table:
+	.popsection
+
+	.section .text.entry, "ax"
+	.set vec, 0
+	.rept 256
+	STUB
+	.set vec, vec + 1
+	.endr
+
+trap_common:
+	/* frame: vector at 0(%rsp), error 8, rip 16, cs 24 */
+	testb $3, 24(%rsp)
+	jz 1f
+	swapgs
+1:	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	cld
+	movq %rsp, %rdi
+	call trap_entry
+	.globl ret_from_trap
+ret_from_trap:
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	testb $3, 24(%rsp)
+	jz 2f
+	cli
+	swapgs
+2:	addq $16, %rsp
+	iretq
+
+	.section .note.GNU-stack, "", @progbits
