@@ -22,8 +22,8 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -fno-stack-protector -f
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables \
 	-fno-strict-aliasing -fno-delete-null-pointer-checks \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers \
-	-Iinclude -MMD -MP
-KASFLAGS := -D__ASSEMBLER__ -Iinclude -MMD -MP -g
+	-Iinclude -I$(B)/gen -MMD -MP
+KASFLAGS := -D__ASSEMBLER__ -Iinclude -I$(B)/gen -MMD -MP -g
 KLDFLAGS := -n -T linker.ld -z max-page-size=0x1000 --no-warn-rwx-segments
 
 KSRC := $(shell find boot kernel mm fs drivers -name '*.c' -o -name '*.S' 2>/dev/null | sort)
@@ -36,6 +36,12 @@ deps:
 	@tools/deps
 
 Q := $(if $(V),,@)
+GEN := $(B)/gen/syscall_nr.h
+$(GEN): tools/gen-syscall-nr
+	@mkdir -p $(dir $@)
+	tools/gen-syscall-nr > $@.tmp && mv $@.tmp $@
+
+$(KOBJ): | $(GEN)
 $(B)/k/%.c.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")

@@ -60,7 +60,24 @@ struct task_struct {
 	/* set during O_DIRECT: see DESIGN.md section 2 */
 	struct address_space *faults_disabled_mapping;
 	struct mm_struct *mm;
-	void *proc;		/* the process this thread belongs to (user space) */
+	/* user processes (kernel/fork.c, exit.c, signal.c; fs/ for files) */
+	int tgid;			/* thread group (process) id */
+	struct task_struct *group_leader;
+	struct task_struct *parent;
+	struct list_head children;	/* of a group leader */
+	struct list_head sibling;
+	struct list_head thread_node;	/* in the group's thread list */
+	struct files_struct *files;
+	struct fs_struct *fs;
+	struct sighand_struct *sighand;
+	struct signal_struct *signal;
+	u64 blocked;			/* signal mask */
+	u64 pending;			/* signals pending for this thread */
+	void *sigaltstack;
+	int *clear_child_tid;
+	int *set_child_tid;
+	int exit_signal;
+	struct pt_regs *user_regs;	/* saved user registers on entry */
 	int (*fn)(void *);
 	void *arg;
 	int pinned_cpu;		/* -1: may run anywhere */

@@ -7,5 +7,5 @@ vm_expect 100 $log -- --timeout 60 -- test=fault
 expect_line $log 'Kernel panic: unhandled page fault at address 0xdead000'
 expect_line $log 'RIP: 0008:'
 expect_line $log 'CR2: 000000000dead000'
-expect_line $log '\] deliberate_faults\+0x'
+expect_line $log '\] test_fault\+0x'
 expect_line $log '\] main_thread\+0x'

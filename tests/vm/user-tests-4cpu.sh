@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The user-space test suite (user/tests) on four vCPUs: threads really run
+# in parallel and futexes are contended.
+. "$(dirname "$0")/lib.sh"
+log=$LOGDIR/user-4.console
+vm_expect 0 $log -- --smp 4 --timeout 300 -- init=/bin/busybox -- sh /tests/run.sh
+expect_line $log 'user tests: [0-9]+ passed, 0 failed'
