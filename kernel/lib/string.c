@@ -52,8 +52,8 @@ void *memmove(void *dst, const void *src, size_t n)
 	const unsigned char *s = src;
 
 	if ((uintptr_t)d <= (uintptr_t)s) {
-		/* Destination below source: copying forwards never overwrites
-		 * a source byte before it has been read. */
+		/* Destination at or below source: copying forwards never
+		 * overwrites a source byte before it has been read. */
 		while (n--)
 			*d++ = *s++;
 	} else {

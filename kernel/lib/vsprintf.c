@@ -20,7 +20,7 @@
 #include <kernel/string.h>
 
 /* Widths and precisions are capped here, so that parsing cannot overflow. */
-#define WIDTH_MAX 4096
+#define WIDTH_MAX (1 << 20)
 
 /* Flags of one conversion. */
 #define F_LEFT 0x01 /* '-': pad on the right */

@@ -101,9 +101,9 @@ static void test_memmove_simple(void **state)
 	char s[] = "0123456789";
 
 	(void)state;
-	memmove(s + 2, s, 5); /* forwards overlap */
+	memmove(s + 2, s, 5); /* dst above src: copied backwards */
 	assert_string_equal(s, "0101234789");
-	memmove(s, s + 3, 8); /* backwards overlap, with the NUL */
+	memmove(s, s + 3, 8); /* dst below src, with the NUL */
 	assert_string_equal(s, "1234789");
 	memmove(s, s, 3); /* same place */
 	assert_string_equal(s, "1234789");
