@@ -29,10 +29,20 @@ void memblock_add(phys_addr_t base, phys_addr_t size)
 
 void memblock_reserve(phys_addr_t base, phys_addr_t size)
 {
+	phys_addr_t end = base + size;
+
+	if (!size)
+		return;
+	for (int i = 0; i < nr_rsv; i++) { /* grow a touching region */
+		if (base <= rsv[i].end && rsv[i].base <= end) {
+			rsv[i].base = MIN(rsv[i].base, base);
+			rsv[i].end = MAX(rsv[i].end, end);
+			return;
+		}
+	}
 	if (nr_rsv == MAX_REGIONS)
 		panic("memblock: too many reserved regions");
-	if (size)
-		rsv[nr_rsv++] = (struct region){ base, base + size };
+	rsv[nr_rsv++] = (struct region){ base, end };
 }
 
 static bool overlaps_reserved(phys_addr_t base, phys_addr_t end)

@@ -30,7 +30,7 @@ struct cpu {
 	struct cpu *self;		/* 0: for this_cpu() */
 	unsigned long user_rsp;		/* 8: syscall entry scratch */
 	unsigned long kstack_top;	/* 16: kernel stack of current task */
-	struct task_struct *current;	/* 24 */
+	struct task_struct *curr;	/* 24: the running task (see current) */
 	int preempt_count;		/* 32 */
 	int id;				/* 36: logical CPU number 0.. */
 	u32 apic_id;

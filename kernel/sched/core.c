@@ -84,7 +84,7 @@ static void init_idle(int cpu, void *stack)
 	snprintf(idle->comm, sizeof(idle->comm), "idle/%d", cpu);
 	INIT_LIST_HEAD(&idle->run_list);
 	cpus[cpu].idle = idle;
-	cpus[cpu].current = idle;
+	cpus[cpu].curr = idle;
 	cpus[cpu].rq = &runqueues[cpu];
 }
 
@@ -202,7 +202,7 @@ static void __schedule(bool preempt)
 	next->nr_switches++;
 	next->on_cpu = true;
 	next->cpu = rq->cpu;
-	c->current = next;
+	c->curr = next;
 	c->kstack_top = (unsigned long)next->stack + KSTACK_SIZE;
 	arch_context_switch(prev, next);
 	/* preempt_count belongs to the task: save prev's, restore next's. */
@@ -228,7 +228,7 @@ void irq_exit_maybe_resched(void)
 {
 	struct cpu *c = this_cpu();
 
-	if (c->need_resched && preempt_count() == 0 && c->irq_depth == 0 && c->current) {
+	if (c->need_resched && preempt_count() == 0 && c->irq_depth == 0 && c->curr) {
 		preempt_disable();
 		__schedule(true);
 		preempt_enable_no_resched();
@@ -252,10 +252,10 @@ static int pick_target_cpu(struct task_struct *t)
 {
 	if (t->pinned_cpu >= 0)
 		return t->pinned_cpu;
-	if (cpus[t->cpu].current == cpus[t->cpu].idle)
+	if (cpus[t->cpu].curr == cpus[t->cpu].idle)
 		return t->cpu;
 	for (int i = 0; i < nr_cpus_online; i++)
-		if (cpus[i].online && cpus[i].current == cpus[i].idle &&
+		if (cpus[i].online && cpus[i].curr == cpus[i].idle &&
 		    READ_ONCE(runqueues[i].nr_queued) == 0)
 			return i;
 	return t->cpu;
@@ -296,7 +296,7 @@ bool wake_up_process(struct task_struct *t)
 	me = smp_processor_id();
 	if (target == me) {
 		this_cpu()->need_resched = true;
-	} else if (cpus[target].current == cpus[target].idle) {
+	} else if (cpus[target].curr == cpus[target].idle) {
 		cpus[target].need_resched = true;
 		smp_send_reschedule(target);
 	}
@@ -307,7 +307,7 @@ bool wake_up_process(struct task_struct *t)
 void scheduler_tick(void)
 {
 	struct cpu *c = this_cpu();
-	struct task_struct *t = c->current;
+	struct task_struct *t = c->curr;
 
 	timers_run();
 	if (!t)

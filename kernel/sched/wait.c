@@ -6,6 +6,7 @@
  * the same lock, so a wake-up between the sleeper's condition check and its
  * schedule() is never lost (the sleeper's state is already RUNNING again).
  */
+#include <kernel/atomic.h>
 #include <kernel/wait.h>
 
 void init_waitqueue_head(struct wait_queue_head *wq)
