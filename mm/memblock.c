@@ -17,8 +17,24 @@ struct region {
 	phys_addr_t base, end;
 };
 
-static struct region mem[MAX_REGIONS], rsv[MAX_REGIONS];
-static int nr_mem, nr_rsv;
+static struct region mem[MAX_REGIONS], rsv[MAX_REGIONS], fw[MAX_REGIONS];
+static int nr_mem, nr_rsv, nr_fw;
+
+/* Firmware ranges (ACPI tables and NVS) that the direct map must cover
+ * but the allocator must never hand out. */
+void memblock_add_firmware(phys_addr_t base, phys_addr_t size)
+{
+	if (nr_fw < MAX_REGIONS && size)
+		fw[nr_fw++] = (struct region){ base, base + size };
+}
+
+int memblock_firmware_count(void) { return nr_fw; }
+
+void memblock_firmware_region(int i, phys_addr_t *base, phys_addr_t *end)
+{
+	*base = fw[i].base;
+	*end = fw[i].end;
+}
 
 void memblock_add(phys_addr_t base, phys_addr_t size)
 {

@@ -118,6 +118,10 @@ void paging_init(void)
 		memblock_region(i, &base, &end);
 		map_range(base, end);
 	}
+	for (int i = 0; i < memblock_firmware_count(); i++) {
+		memblock_firmware_region(i, &base, &end);
+		map_range(base, end);
+	}
 	/* The first MiB (BIOS data, ACPI RSDP, AP trampoline) */
 	map_range(0, 0x100000);
 

@@ -9,6 +9,7 @@
 #include <kernel/bootinfo.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
+#include <mm/memblock_int.h>
 #include <mm/page.h>
 #include <x86/layout.h>
 
@@ -72,6 +73,8 @@ void multiboot_parse(u32 magic, phys_addr_t info)
 				       (unsigned long long)(me->addr + me->len - 1), me->type);
 				if (me->type == 1)
 					memblock_add(me->addr, me->len);
+				else if (me->type == 3 || me->type == 4) /* ACPI */
+					memblock_add_firmware(me->addr, me->len);
 			}
 			break;
 		}
