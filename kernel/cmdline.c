@@ -14,8 +14,9 @@
 #define MAX_INIT_ARGS 64
 
 static const char *const known_opts[] = {
-	"init", "loglevel", "test", "lockdep", "hung_task", "naive", "root", "node", "nodes",
-	"page_poison", "seed", "console", "quiet", "rootfstype", "ktest", "bench", "mem",
+	"init",	 "loglevel",   "test",	"lockdep",     "hung_task", "naive",
+	"root",	 "node",       "nodes", "page_poison", "seed",	    "console",
+	"quiet", "rootfstype", "ktest", "bench",       "mem",
 };
 
 static char buf[CMDLINE_MAX];

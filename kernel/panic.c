@@ -62,10 +62,7 @@ static void print_addr(unsigned long addr)
 		printk(KERN_EMERG "  [<%016lx>] ?\n", addr);
 }
 
-static bool kernel_stack_addr(unsigned long a)
-{
-	return a >= PAGE_OFFSET && (a & 7) == 0;
-}
+static bool kernel_stack_addr(unsigned long a) { return a >= PAGE_OFFSET && (a & 7) == 0; }
 
 void show_backtrace(unsigned long rbp, unsigned long rip)
 {
@@ -84,10 +81,7 @@ void show_backtrace(unsigned long rbp, unsigned long rip)
 	}
 }
 
-void dump_stack(void)
-{
-	show_backtrace((unsigned long)__builtin_frame_address(0), 0);
-}
+void dump_stack(void) { show_backtrace((unsigned long)__builtin_frame_address(0), 0); }
 
 static __noreturn void panic_finish(void)
 {

@@ -215,6 +215,5 @@ void page_alloc_init(void)
 		}
 	}
 	printk(KERN_INFO "mm: %lu MiB managed, %lu MiB free, mem_map %zu KiB at %#llx\n",
-	       total_managed >> 8, total_free >> 8, map_bytes >> 10,
-	       (unsigned long long)map_pa);
+	       total_managed >> 8, total_free >> 8, map_bytes >> 10, (unsigned long long)map_pa);
 }

@@ -10,16 +10,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char *demo =
-	"echo '--- busybox on teachos ---';"
-	"uname -a;"
-	"cat /etc/motd;"
-	"echo 'processes: '$(ps 2>/dev/null | wc -l)' lines of ps';"
-	"mkdir -p /tmp/demo && cd /tmp/demo;"
-	"for i in 1 2 3; do echo line $i >> file; done;"
-	"echo \"file has $(wc -l < file) lines\";"
-	"echo hello | tr a-z A-Z;"
-	"echo '--- demo done ---'";
+static const char *demo = "echo '--- busybox on teachos ---';"
+			  "uname -a;"
+			  "cat /etc/motd;"
+			  "echo 'processes: '$(ps 2>/dev/null | wc -l)' lines of ps';"
+			  "mkdir -p /tmp/demo && cd /tmp/demo;"
+			  "for i in 1 2 3; do echo line $i >> file; done;"
+			  "echo \"file has $(wc -l < file) lines\";"
+			  "echo hello | tr a-z A-Z;"
+			  "echo '--- demo done ---'";
 
 int main(void)
 {
@@ -43,6 +42,7 @@ int main(void)
 		perror("init: waitpid");
 		return 1;
 	}
-	printf("init: demo exited with status %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	printf("init: demo exited with status %d\n",
+	       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }

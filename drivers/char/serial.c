@@ -25,7 +25,7 @@ void serial_init(void)
 {
 	outb(COM1 + REG_IER, 0x00);
 	outb(COM1 + REG_LCR, 0x80); /* DLAB on: set the divisor */
-	outb(COM1 + 0, 0x01);       /* 115200 baud */
+	outb(COM1 + 0, 0x01); /* 115200 baud */
 	outb(COM1 + 1, 0x00);
 	outb(COM1 + REG_LCR, 0x03); /* 8N1, DLAB off */
 	outb(COM1 + REG_FCR, 0xC7); /* FIFO on, cleared, 14-byte threshold */

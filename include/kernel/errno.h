@@ -62,10 +62,7 @@
 #include <kernel/compiler.h>
 static inline void *ERR_PTR(long err) { return (void *)err; }
 static inline long PTR_ERR(const void *p) { return (long)p; }
-static inline bool IS_ERR(const void *p)
-{
-	return (unsigned long)p >= (unsigned long)-MAX_ERRNO;
-}
+static inline bool IS_ERR(const void *p) { return (unsigned long)p >= (unsigned long)-MAX_ERRNO; }
 static inline bool IS_ERR_OR_NULL(const void *p) { return !p || IS_ERR(p); }
 #endif
 

@@ -22,7 +22,7 @@ struct initcall {
 	const char *name;
 };
 
-#define __define_initcall(fn, lvl)                                              \
+#define __define_initcall(fn, lvl)                                                \
 	static const struct initcall __initcall_##fn __section(".initcall." #lvl) \
 		__attribute__((used, aligned(8))) = { fn, #fn }
 #define core_initcall(fn) __define_initcall(fn, 1)
@@ -36,7 +36,7 @@ struct test_mode {
 	const char *help;
 };
 
-#define TEST_MODE(name_, fn_, help_)                                            \
+#define TEST_MODE(name_, fn_, help_)                                              \
 	static const struct test_mode __test_mode_##name_ __section(".testmodes") \
 		__attribute__((used, aligned(8))) = { #name_, fn_, help_ }
 

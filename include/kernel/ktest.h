@@ -21,23 +21,23 @@ struct ktest {
 	bool failed;
 };
 
-#define KTEST(n)                                                                \
-	static void ktest_fn_##n(struct ktest *t);                              \
-	static struct ktest ktest_##n = { #n, ktest_fn_##n, false };            \
-	static struct ktest *const ktest_ptr_##n __section(".ktest")            \
-		__attribute__((used)) = &ktest_##n;                             \
+#define KTEST(n)                                                                             \
+	static void ktest_fn_##n(struct ktest *t);                                           \
+	static struct ktest ktest_##n = { #n, ktest_fn_##n, false };                         \
+	static struct ktest *const ktest_ptr_##n __section(".ktest") __attribute__((used)) = \
+		&ktest_##n;                                                                  \
 	static void ktest_fn_##n(struct ktest *t)
 
-#define KT_ASSERT(t, cond, ...)                                                 \
-	do {                                                                    \
-		if (unlikely(!(cond))) {                                        \
-			printk(KERN_ERR "ktest %s: assertion failed at %s:%d: %s\n", \
-			       (t)->name, __FILE__, __LINE__, #cond);           \
-			printk(KERN_ERR "  " __VA_ARGS__);                      \
-			printk(KERN_ERR "\n");                                  \
-			(t)->failed = true;                                     \
-			return;                                                 \
-		}                                                               \
+#define KT_ASSERT(t, cond, ...)                                                                 \
+	do {                                                                                    \
+		if (unlikely(!(cond))) {                                                        \
+			printk(KERN_ERR "ktest %s: assertion failed at %s:%d: %s\n", (t)->name, \
+			       __FILE__, __LINE__, #cond);                                      \
+			printk(KERN_ERR "  " __VA_ARGS__);                                      \
+			printk(KERN_ERR "\n");                                                  \
+			(t)->failed = true;                                                     \
+			return;                                                                 \
+		}                                                                               \
 	} while (0)
 
 extern u64 ktest_seed;

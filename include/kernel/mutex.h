@@ -22,14 +22,18 @@ struct mutex {
 	struct lockdep_map dep_map;
 };
 
-#define __MUTEX_INITIALIZER(n) { __SPIN_LOCK_UNLOCKED(n.wait_lock), NULL, LIST_HEAD_INIT(n.waiters), #n, LOCKDEP_MAP_INIT(#n) }
+#define __MUTEX_INITIALIZER(n)                                                          \
+	{                                                                               \
+		__SPIN_LOCK_UNLOCKED(n.wait_lock), NULL, LIST_HEAD_INIT(n.waiters), #n, \
+			LOCKDEP_MAP_INIT(#n)                                            \
+	}
 #define DEFINE_MUTEX(n) struct mutex n = __MUTEX_INITIALIZER(n)
 
 void __mutex_init(struct mutex *m, const char *name, struct lock_class_key *key);
-#define mutex_init(m)                                                           \
-	do {                                                                    \
-		static struct lock_class_key __key;                             \
-		__mutex_init((m), #m, &__key);                                  \
+#define mutex_init(m)                               \
+	do {                                        \
+		static struct lock_class_key __key; \
+		__mutex_init((m), #m, &__key);      \
 	} while (0)
 void mutex_lock(struct mutex *m);
 void mutex_lock_nested(struct mutex *m, int subclass);

@@ -9,7 +9,7 @@
 
 #include <kernel/compiler.h>
 
-#define EXIT_PANIC 100	  /* kernel panic */
+#define EXIT_PANIC 100 /* kernel panic */
 #define EXIT_DEADLOCK 101 /* the deadlock detector fired */
 
 __noreturn void power_off(int status);

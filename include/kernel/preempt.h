@@ -17,10 +17,7 @@ static inline int preempt_count(void)
 	__asm__ volatile("movl %%gs:32, %0" : "=r"(v));
 	return v;
 }
-static inline void preempt_disable(void)
-{
-	__asm__ volatile("incl %%gs:32" ::: "memory");
-}
+static inline void preempt_disable(void) { __asm__ volatile("incl %%gs:32" ::: "memory"); }
 static inline void preempt_enable_no_resched(void)
 {
 	__asm__ volatile("decl %%gs:32" ::: "memory");

@@ -40,20 +40,19 @@ void show_backtrace(unsigned long rbp, unsigned long rip);
 const char *ksym_lookup(unsigned long addr, unsigned long *offset);
 
 #define BUG() panic("BUG at %s:%d", __FILE__, __LINE__)
-#define BUG_ON(c)                                                               \
-	do {                                                                    \
-		if (unlikely(c))                                                \
-			panic("BUG_ON(%s) at %s:%d", #c, __FILE__, __LINE__);   \
+#define BUG_ON(c)                                                             \
+	do {                                                                  \
+		if (unlikely(c))                                              \
+			panic("BUG_ON(%s) at %s:%d", #c, __FILE__, __LINE__); \
 	} while (0)
-#define WARN_ON(c)                                                              \
-	({                                                                      \
-		bool __w = !!(c);                                               \
-		if (unlikely(__w)) {                                            \
-			printk(KERN_WARNING "WARNING: %s at %s:%d\n", #c, __FILE__, \
-			       __LINE__);                                       \
-			dump_stack();                                           \
-		}                                                               \
-		__w;                                                            \
+#define WARN_ON(c)                                                                             \
+	({                                                                                     \
+		bool __w = !!(c);                                                              \
+		if (unlikely(__w)) {                                                           \
+			printk(KERN_WARNING "WARNING: %s at %s:%d\n", #c, __FILE__, __LINE__); \
+			dump_stack();                                                          \
+		}                                                                              \
+		__w;                                                                           \
 	})
 
 #endif

@@ -23,14 +23,18 @@ struct rw_semaphore {
 	struct lockdep_map dep_map;
 };
 
-#define __RWSEM_INITIALIZER(n) { __SPIN_LOCK_UNLOCKED(n.lock), 0, NULL, LIST_HEAD_INIT(n.waiters), #n, LOCKDEP_MAP_INIT(#n) }
+#define __RWSEM_INITIALIZER(n)                                                        \
+	{                                                                             \
+		__SPIN_LOCK_UNLOCKED(n.lock), 0, NULL, LIST_HEAD_INIT(n.waiters), #n, \
+			LOCKDEP_MAP_INIT(#n)                                          \
+	}
 #define DECLARE_RWSEM(n) struct rw_semaphore n = __RWSEM_INITIALIZER(n)
 
 void __init_rwsem(struct rw_semaphore *s, const char *name, struct lock_class_key *key);
-#define init_rwsem(s)                                                           \
-	do {                                                                    \
-		static struct lock_class_key __key;                             \
-		__init_rwsem((s), #s, &__key);                                  \
+#define init_rwsem(s)                               \
+	do {                                        \
+		static struct lock_class_key __key; \
+		__init_rwsem((s), #s, &__key);      \
 	} while (0)
 void down_read(struct rw_semaphore *s);
 void down_read_nested(struct rw_semaphore *s, int subclass);

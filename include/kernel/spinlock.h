@@ -20,14 +20,17 @@ typedef struct spinlock {
 	struct lockdep_map dep_map;
 } spinlock_t;
 
-#define __SPIN_LOCK_UNLOCKED(n) { 0, 0, -1, #n, LOCKDEP_MAP_INIT(#n) }
+#define __SPIN_LOCK_UNLOCKED(n)                    \
+	{                                          \
+		0, 0, -1, #n, LOCKDEP_MAP_INIT(#n) \
+	}
 #define DEFINE_SPINLOCK(n) spinlock_t n = __SPIN_LOCK_UNLOCKED(n)
 
 void spin_lock_init_named(spinlock_t *l, const char *name, struct lock_class_key *key);
-#define spin_lock_init(l)                                                       \
-	do {                                                                    \
-		static struct lock_class_key __key;                             \
-		spin_lock_init_named((l), #l, &__key);                          \
+#define spin_lock_init(l)                              \
+	do {                                           \
+		static struct lock_class_key __key;    \
+		spin_lock_init_named((l), #l, &__key); \
 	} while (0)
 void spin_lock(spinlock_t *l);
 bool spin_trylock(spinlock_t *l);

@@ -30,14 +30,14 @@ struct syscall_entry {
 	syscall_fn_t fn;
 };
 
-#define SYSCALL_DEFINE(nr_, name_)                                              \
-	static long sys_##name_(struct pt_regs *regs, long a0, long a1, long a2, long a3, \
-				long a4, long a5);                              \
-	static const struct syscall_entry __syscall_##name_ __section(".syscalls") \
-		__attribute__((used, aligned(8))) = { nr_, #name_, sys_##name_ }; \
-	static long sys_##name_(struct pt_regs *regs __unused, long a0 __unused, \
-				long a1 __unused, long a2 __unused, long a3 __unused, \
-				long a4 __unused, long a5 __unused)
+#define SYSCALL_DEFINE(nr_, name_)                                                                 \
+	static long sys_##name_(struct pt_regs *regs, long a0, long a1, long a2, long a3, long a4, \
+				long a5);                                                          \
+	static const struct syscall_entry __syscall_##name_ __section(".syscalls")                 \
+		__attribute__((used, aligned(8))) = { nr_, #name_, sys_##name_ };                  \
+	static long sys_##name_(struct pt_regs *regs __unused, long a0 __unused, long a1 __unused, \
+				long a2 __unused, long a3 __unused, long a4 __unused,              \
+				long a5 __unused)
 
 /* Name of a Linux system call number, or "?" (for logs). */
 const char *syscall_name(int nr);

@@ -28,7 +28,10 @@ struct wait_queue_entry {
 };
 #define WQ_FLAG_EXCLUSIVE 1
 
-#define __WAIT_QUEUE_HEAD_INITIALIZER(n) { __SPIN_LOCK_UNLOCKED(n.lock), LIST_HEAD_INIT(n.head) }
+#define __WAIT_QUEUE_HEAD_INITIALIZER(n)                             \
+	{                                                            \
+		__SPIN_LOCK_UNLOCKED(n.lock), LIST_HEAD_INIT(n.head) \
+	}
 #define DECLARE_WAIT_QUEUE_HEAD(n) struct wait_queue_head n = __WAIT_QUEUE_HEAD_INITIALIZER(n)
 #define DEFINE_WAIT(n) struct wait_queue_entry n = { current, LIST_HEAD_INIT(n.entry), 0, false }
 
@@ -43,34 +46,34 @@ void wake_up_nr(struct wait_queue_head *wq, int nr);
 void wake_up_locked(struct wait_queue_head *wq, int nr_exclusive);
 bool waitqueue_active(struct wait_queue_head *wq);
 
-#define wait_event(wq, cond)                                                    \
-	do {                                                                    \
-		DEFINE_WAIT(__w);                                               \
-		for (;;) {                                                      \
-			prepare_to_wait(&(wq), &__w, TASK_UNINTERRUPTIBLE);     \
-			if (cond)                                               \
-				break;                                          \
-			schedule();                                             \
-		}                                                               \
-		finish_wait(&(wq), &__w);                                       \
+#define wait_event(wq, cond)                                                \
+	do {                                                                \
+		DEFINE_WAIT(__w);                                           \
+		for (;;) {                                                  \
+			prepare_to_wait(&(wq), &__w, TASK_UNINTERRUPTIBLE); \
+			if (cond)                                           \
+				break;                                      \
+			schedule();                                         \
+		}                                                           \
+		finish_wait(&(wq), &__w);                                   \
 	} while (0)
 
 /* Waits at most ns nanoseconds; evaluates to true if cond became true. */
-#define wait_event_timeout(wq, cond, ns)                                        \
-	({                                                                      \
-		DEFINE_WAIT(__w);                                               \
-		u64 __left = (ns);                                              \
-		bool __ok;                                                      \
-		for (;;) {                                                      \
-			prepare_to_wait(&(wq), &__w, TASK_UNINTERRUPTIBLE);     \
-			if ((__ok = (cond)))                                    \
-				break;                                          \
-			if (!__left)                                            \
-				break;                                          \
-			__left = schedule_timeout(__left);                      \
-		}                                                               \
-		finish_wait(&(wq), &__w);                                       \
-		__ok;                                                           \
+#define wait_event_timeout(wq, cond, ns)                                    \
+	({                                                                  \
+		DEFINE_WAIT(__w);                                           \
+		u64 __left = (ns);                                          \
+		bool __ok;                                                  \
+		for (;;) {                                                  \
+			prepare_to_wait(&(wq), &__w, TASK_UNINTERRUPTIBLE); \
+			if ((__ok = (cond)))                                \
+				break;                                      \
+			if (!__left)                                        \
+				break;                                      \
+			__left = schedule_timeout(__left);                  \
+		}                                                           \
+		finish_wait(&(wq), &__w);                                   \
+		__ok;                                                       \
 	})
 
 #endif

@@ -28,10 +28,10 @@ enum pageflags {
 	PG_referenced,
 	PG_lru,
 	PG_reserved, /* not managed by the allocator (firmware, kernel image) */
-	PG_buddy,    /* free, head of a buddy block of order page->order */
-	PG_slab,     /* owned by kmalloc */
-	PG_head,     /* head of a multi-page kmalloc allocation */
-	PG_pinned,   /* pinned by get_user_pages (see pin count) */
+	PG_buddy, /* free, head of a buddy block of order page->order */
+	PG_slab, /* owned by kmalloc */
+	PG_head, /* head of a multi-page kmalloc allocation */
+	PG_pinned, /* pinned by get_user_pages (see pin count) */
 	PG_anon,
 };
 
@@ -41,8 +41,8 @@ struct page {
 	unsigned long flags;
 	atomic_t _refcount;
 	atomic_t _mapcount; /* page-table entries mapping it */
-	atomic_t pincount;  /* get_user_pages pins */
-	u8 order;	    /* buddy order when PG_buddy, or allocation order */
+	atomic_t pincount; /* get_user_pages pins */
+	u8 order; /* buddy order when PG_buddy, or allocation order */
 	struct list_head lru; /* buddy free list, LRU, or slab list */
 	struct address_space *mapping;
 	pgoff_t index;
@@ -56,32 +56,50 @@ extern unsigned long max_pfn;
 #define PAGE_MASK (~(unsigned long)(PAGE_SIZE - 1))
 #define PAGE_POISON 0x6b
 
-static inline unsigned long page_to_pfn(const struct page *p) { return (unsigned long)(p - mem_map); }
+static inline unsigned long page_to_pfn(const struct page *p)
+{
+	return (unsigned long)(p - mem_map);
+}
 static inline struct page *pfn_to_page(unsigned long pfn) { return &mem_map[pfn]; }
-static inline phys_addr_t page_to_phys(const struct page *p) { return (phys_addr_t)page_to_pfn(p) << PAGE_SHIFT; }
+static inline phys_addr_t page_to_phys(const struct page *p)
+{
+	return (phys_addr_t)page_to_pfn(p) << PAGE_SHIFT;
+}
 static inline void *page_address(const struct page *p) { return __va(page_to_phys(p)); }
-static inline struct page *virt_to_page(const void *va) { return pfn_to_page(__pa(va) >> PAGE_SHIFT); }
+static inline struct page *virt_to_page(const void *va)
+{
+	return pfn_to_page(__pa(va) >> PAGE_SHIFT);
+}
 static inline struct page *phys_to_page(phys_addr_t pa) { return pfn_to_page(pa >> PAGE_SHIFT); }
 
-static inline bool test_bit(int nr, const unsigned long *w) { return (__atomic_load_n(w, __ATOMIC_RELAXED) >> nr) & 1; }
-static inline void set_bit(int nr, unsigned long *w) { __atomic_fetch_or(w, 1UL << nr, __ATOMIC_SEQ_CST); }
-static inline void clear_bit(int nr, unsigned long *w) { __atomic_fetch_and(w, ~(1UL << nr), __ATOMIC_SEQ_CST); }
-static inline bool test_and_set_bit(int nr, unsigned long *w) { return (__atomic_fetch_or(w, 1UL << nr, __ATOMIC_SEQ_CST) >> nr) & 1; }
-static inline bool test_and_clear_bit(int nr, unsigned long *w) { return (__atomic_fetch_and(w, ~(1UL << nr), __ATOMIC_SEQ_CST) >> nr) & 1; }
+static inline bool test_bit(int nr, const unsigned long *w)
+{
+	return (__atomic_load_n(w, __ATOMIC_RELAXED) >> nr) & 1;
+}
+static inline void set_bit(int nr, unsigned long *w)
+{
+	__atomic_fetch_or(w, 1UL << nr, __ATOMIC_SEQ_CST);
+}
+static inline void clear_bit(int nr, unsigned long *w)
+{
+	__atomic_fetch_and(w, ~(1UL << nr), __ATOMIC_SEQ_CST);
+}
+static inline bool test_and_set_bit(int nr, unsigned long *w)
+{
+	return (__atomic_fetch_or(w, 1UL << nr, __ATOMIC_SEQ_CST) >> nr) & 1;
+}
+static inline bool test_and_clear_bit(int nr, unsigned long *w)
+{
+	return (__atomic_fetch_and(w, ~(1UL << nr), __ATOMIC_SEQ_CST) >> nr) & 1;
+}
 
-#define PageFlag(name, bit)                                                                 \
+#define PageFlag(name, bit)                                                                      \
 	static inline bool Page##name(const struct page *p) { return test_bit(bit, &p->flags); } \
-	static inline void SetPage##name(struct page *p) { set_bit(bit, &p->flags); }          \
+	static inline void SetPage##name(struct page *p) { set_bit(bit, &p->flags); }            \
 	static inline void ClearPage##name(struct page *p) { clear_bit(bit, &p->flags); }
-PageFlag(Locked, PG_locked)
-PageFlag(Uptodate, PG_uptodate)
-PageFlag(Dirty, PG_dirty)
-PageFlag(Writeback, PG_writeback)
-PageFlag(Error, PG_error)
-PageFlag(Reserved, PG_reserved)
-PageFlag(Buddy, PG_buddy)
-PageFlag(Slab, PG_slab)
-PageFlag(Head, PG_head)
+PageFlag(Locked, PG_locked) PageFlag(Uptodate, PG_uptodate) PageFlag(Dirty, PG_dirty)
+	PageFlag(Writeback, PG_writeback) PageFlag(Error, PG_error) PageFlag(Reserved, PG_reserved)
+		PageFlag(Buddy, PG_buddy) PageFlag(Slab, PG_slab) PageFlag(Head, PG_head)
 #undef PageFlag
 
 /* gfp flags */
@@ -89,7 +107,7 @@ PageFlag(Head, PG_head)
 #define __GFP_ZERO 0x1
 #define GFP_ATOMIC 0x2 /* caller cannot sleep (we never sleep in the allocator anyway) */
 
-struct page *alloc_pages(unsigned int gfp, unsigned int order);
+			struct page *alloc_pages(unsigned int gfp, unsigned int order);
 static inline struct page *alloc_page(unsigned int gfp) { return alloc_pages(gfp, 0); }
 void __free_pages(struct page *p, unsigned int order);
 static inline void get_page(struct page *p) { atomic_inc(&p->_refcount); }

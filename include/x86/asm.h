@@ -110,6 +110,9 @@ static inline void local_irq_restore(unsigned long f)
 }
 static inline bool irqs_disabled(void) { return !(local_save_flags() & 0x200); }
 static inline void halt(void) { __asm__ volatile("hlt" ::: "memory"); }
-static inline void invlpg(unsigned long va) { __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory"); }
+static inline void invlpg(unsigned long va)
+{
+	__asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
+}
 
 #endif

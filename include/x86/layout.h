@@ -29,9 +29,9 @@
 #ifndef __ASSEMBLER__
 #include <kernel/types.h>
 #define __va(pa) ((void *)((unsigned long)(pa) + PAGE_OFFSET))
-#define __pa(va) ((phys_addr_t)(unsigned long)(va) - PAGE_OFFSET)
+#define __pa(va) ((phys_addr_t)(unsigned long)(va)-PAGE_OFFSET)
 /* Physical address of a symbol in the kernel image. */
-#define __pa_symbol(va) ((phys_addr_t)(unsigned long)(va) - KERNEL_VMA_BASE)
+#define __pa_symbol(va) ((phys_addr_t)(unsigned long)(va)-KERNEL_VMA_BASE)
 #endif
 
 #endif

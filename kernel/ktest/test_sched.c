@@ -62,8 +62,7 @@ KTEST(sched_fairness)
 	int nr_used = 0;
 	for (int c = 0; c < nr_cpus_online; c++)
 		nr_used += (cpus_used >> c) & 1;
-	KT_ASSERT(t, nr_used == nr_cpus_online,
-		  "threads ran on cpu mask %#x only", cpus_used);
+	KT_ASSERT(t, nr_used == nr_cpus_online, "threads ran on cpu mask %#x only", cpus_used);
 }
 
 struct pingpong {

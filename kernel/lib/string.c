@@ -263,10 +263,7 @@ static const char *parse_digits(const char *s, unsigned int base, unsigned long 
 	return s;
 }
 
-static bool base_ok(int base)
-{
-	return base == 0 || (base >= 2 && base <= 36);
-}
+static bool base_ok(int base) { return base == 0 || (base >= 2 && base <= 36); }
 
 unsigned long long kstrtoull_prefix(const char *s, char **end, int base)
 {

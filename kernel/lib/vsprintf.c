@@ -86,10 +86,8 @@ static void put_number(struct out *o, const struct spec *sp, unsigned long long 
 	int n = 0, zeros, len, pad;
 
 	/* Digits are produced last one first. */
-	while (v) {
+	for (; v != 0; v /= base)
 		digits[n++] = digit_set[v % base];
-		v /= base;
-	}
 	if (n == 0 && sp->prec != 0)
 		digits[n++] = '0'; /* but "%.0d" prints nothing for 0 */
 
@@ -162,10 +160,7 @@ static unsigned long long get_unsigned(va_list *ap, enum length len)
 	}
 }
 
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 /* Parses a decimal width or precision at *fmt, capped at WIDTH_MAX. */
 static int parse_num(const char **fmt)

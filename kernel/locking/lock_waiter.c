@@ -4,8 +4,8 @@
 #include <kernel/time.h>
 #include "lock_waiter.h"
 
-void lock_waiter_sleep(struct lock_waiter *w, spinlock_t *lock, unsigned long *flags,
-		       void *what, const char *kind)
+void lock_waiter_sleep(struct lock_waiter *w, spinlock_t *lock, unsigned long *flags, void *what,
+		       const char *kind)
 {
 	struct task_struct *me = current;
 

@@ -19,8 +19,8 @@ struct lock_waiter {
 /* Sleeps until w->granted; the caller queued w under lock and holds it
  * (IRQs saved in *flags).  Records what the task waits on for the deadlock
  * detector.  Returns with lock held. */
-void lock_waiter_sleep(struct lock_waiter *w, spinlock_t *lock, unsigned long *flags,
-		       void *what, const char *kind);
+void lock_waiter_sleep(struct lock_waiter *w, spinlock_t *lock, unsigned long *flags, void *what,
+		       const char *kind);
 /* Hands the lock to w: marks it granted and wakes its task. */
 void lock_waiter_grant(struct lock_waiter *w);
 

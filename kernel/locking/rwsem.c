@@ -61,8 +61,14 @@ static void __down_read(struct rw_semaphore *s, int subclass, unsigned long ip)
 	spin_unlock_irqrestore(&s->lock, flags);
 }
 
-void down_read(struct rw_semaphore *s) { __down_read(s, 0, (unsigned long)__builtin_return_address(0)); }
-void down_read_nested(struct rw_semaphore *s, int sub) { __down_read(s, sub, (unsigned long)__builtin_return_address(0)); }
+void down_read(struct rw_semaphore *s)
+{
+	__down_read(s, 0, (unsigned long)__builtin_return_address(0));
+}
+void down_read_nested(struct rw_semaphore *s, int sub)
+{
+	__down_read(s, sub, (unsigned long)__builtin_return_address(0));
+}
 
 bool down_read_trylock(struct rw_semaphore *s)
 {
@@ -73,7 +79,8 @@ bool down_read_trylock(struct rw_semaphore *s)
 		s->readers++;
 	spin_unlock_irqrestore(&s->lock, flags);
 	if (ok)
-		lock_acquire(&s->dep_map, 0, LD_TRY | LD_SHARED, (unsigned long)__builtin_return_address(0));
+		lock_acquire(&s->dep_map, 0, LD_TRY | LD_SHARED,
+			     (unsigned long)__builtin_return_address(0));
 	return ok;
 }
 
@@ -107,8 +114,14 @@ static void __down_write(struct rw_semaphore *s, int subclass, unsigned long ip)
 	spin_unlock_irqrestore(&s->lock, flags);
 }
 
-void down_write(struct rw_semaphore *s) { __down_write(s, 0, (unsigned long)__builtin_return_address(0)); }
-void down_write_nested(struct rw_semaphore *s, int sub) { __down_write(s, sub, (unsigned long)__builtin_return_address(0)); }
+void down_write(struct rw_semaphore *s)
+{
+	__down_write(s, 0, (unsigned long)__builtin_return_address(0));
+}
+void down_write_nested(struct rw_semaphore *s, int sub)
+{
+	__down_write(s, sub, (unsigned long)__builtin_return_address(0));
+}
 
 bool down_write_trylock(struct rw_semaphore *s)
 {

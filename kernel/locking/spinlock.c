@@ -74,8 +74,8 @@ bool spin_trylock(spinlock_t *l)
 		preempt_disable();
 	owner = __atomic_load_n(&l->owner, __ATOMIC_ACQUIRE);
 	next = owner;
-	if (__atomic_compare_exchange_n(&l->next, &next, (u16)(owner + 1), false,
-					__ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+	if (__atomic_compare_exchange_n(&l->next, &next, (u16)(owner + 1), false, __ATOMIC_ACQUIRE,
+					__ATOMIC_RELAXED)) {
 		l->holder_cpu = my_cpu();
 		lock_acquire(&l->dep_map, 0, LD_TRY, (unsigned long)__builtin_return_address(0));
 		return true;

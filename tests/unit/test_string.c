@@ -16,10 +16,7 @@
 #define GUARD 0xa5
 
 /* Sign of x: -1, 0 or 1. */
-static int sign(int x)
-{
-	return (x > 0) - (x < 0);
-}
+static int sign(int x) { return (x > 0) - (x < 0); }
 
 static void fill_pattern(unsigned char *p, size_t n, unsigned int seed)
 {

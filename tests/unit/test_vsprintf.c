@@ -376,7 +376,7 @@ static void test_compare_mixed(void **state)
 static void test_pointer(void **state)
 {
 	(void)state;
-	expect("0x0000000000000000", "%p", NULL);
+	expect("0x0000000000000000", "%p", (void *)NULL);
 	expect("0x0000000000001000", "%p", (void *)0x1000);
 	expect("0xffff800000001000", "%p", (void *)0xffff800000001000);
 	expect("0xffffffffffffffff", "%p", (void *)UINTPTR_MAX);

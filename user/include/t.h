@@ -17,34 +17,34 @@
 static volatile int t_pass, t_fail; /* volatile: tests siglongjmp */
 static const char *t_name = "test";
 
-#define CHECK(cond, ...)                                                        \
-	do {                                                                    \
-		if (cond) {                                                     \
-			t_pass++;                                               \
-		} else {                                                        \
-			t_fail++;                                               \
-			printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);  \
-			printf(__VA_ARGS__);                                    \
-			printf("\n");                                           \
-			fflush(stdout);                                         \
-		}                                                               \
+#define CHECK(cond, ...)                                                       \
+	do {                                                                   \
+		if (cond) {                                                    \
+			t_pass++;                                              \
+		} else {                                                       \
+			t_fail++;                                              \
+			printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+			printf(__VA_ARGS__);                                   \
+			printf("\n");                                          \
+			fflush(stdout);                                        \
+		}                                                              \
 	} while (0)
 
-#define T_SYS(call)                                                             \
-	({                                                                      \
-		long __r = (long)(call);                                        \
+#define T_SYS(call)                                                                 \
+	({                                                                          \
+		long __r = (long)(call);                                            \
 		CHECK(__r >= 0, "%s returned %ld (errno %d %s)", #call, __r, errno, \
-		      strerror(errno));                                         \
-		__r;                                                            \
+		      strerror(errno));                                             \
+		__r;                                                                \
 	})
 
-#define T_ERR(call, e)                                                          \
-	do {                                                                    \
-		errno = 0;                                                      \
-		long __r = (long)(call);                                        \
-		int __e = errno;                                                \
-		CHECK(__r == -1 && __e == (e), "%s: want -1/%s, got %ld/%s", #call, \
-		      strerror(e), __r, strerror(__e));                         \
+#define T_ERR(call, e)                                                                           \
+	do {                                                                                     \
+		errno = 0;                                                                       \
+		long __r = (long)(call);                                                         \
+		int __e = errno;                                                                 \
+		CHECK(__r == -1 && __e == (e), "%s: want -1/%s, got %ld/%s", #call, strerror(e), \
+		      __r, strerror(__e));                                                       \
 	} while (0)
 
 static inline void t_start(const char *name)

@@ -197,7 +197,8 @@ static void test_mmap(void)
 		_exit(0);
 	}
 	waitpid(pid, &status, 0);
-	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV, "access to the hole: %#x", status);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV, "access to the hole: %#x",
+	      status);
 	T_SYS(mprotect(a, 4096, PROT_READ));
 	pid = fork();
 	if (pid == 0) {
@@ -205,7 +206,8 @@ static void test_mmap(void)
 		_exit(0);
 	}
 	waitpid(pid, &status, 0);
-	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV, "write to PROT_READ: %#x", status);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV, "write to PROT_READ: %#x",
+	      status);
 	CHECK(a[0] == 7, "read of PROT_READ page");
 	T_SYS(madvise(a + 4096, 4096, MADV_DONTNEED));
 	CHECK(a[4096] == 0, "MADV_DONTNEED zeroes a private anonymous page");
@@ -213,7 +215,8 @@ static void test_mmap(void)
 	T_ERR(mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), EINVAL);
 	munmap(a, 8 * 4096);
 	/* MAP_SHARED anonymous memory is shared with a child */
-	volatile int *sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	volatile int *sh =
+		mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	CHECK(sh != MAP_FAILED, "mmap shared");
 	*sh = 1;
 	pid = fork();
