@@ -31,6 +31,7 @@
 #include <x86/layout.h>
 
 #define SLICE_TICKS 3
+#define BALANCE_TICKS 10
 
 struct runqueue {
 	spinlock_t lock;
@@ -304,6 +305,52 @@ bool wake_up_process(struct task_struct *t)
 	return true;
 }
 
+/* A CPU's load: queued tasks plus the one running (if not idle). */
+static int cpu_load(int cpu)
+{
+	return READ_ONCE(runqueues[cpu].nr_queued) + !(READ_ONCE(cpus[cpu].curr)->flags & PF_IDLE);
+}
+
+/* Periodic balancing from the tick: when some CPU has at least two more
+ * tasks than this one, pull one queued task over.  Only trylocks, so it
+ * may run with interrupts off and never waits for a second queue lock. */
+static void balance_tick(struct cpu *c)
+{
+	int me = c->id, busiest = -1, max_load, my_load;
+	struct runqueue *src, *dst = &runqueues[me];
+	struct task_struct *t;
+
+	if (nr_cpus_online < 2 || c->ticks % BALANCE_TICKS != (u64)me % BALANCE_TICKS)
+		return;
+	my_load = cpu_load(me);
+	max_load = my_load + 1;
+	for (int i = 0; i < nr_cpus_online; i++) {
+		int l = i == me || !cpus[i].curr ? 0 : cpu_load(i);
+		if (l > max_load) {
+			max_load = l;
+			busiest = i;
+		}
+	}
+	if (busiest < 0)
+		return;
+	src = &runqueues[busiest];
+	if (!spin_trylock(&src->lock))
+		return;
+	list_for_each_entry(t, &src->queue, run_list) {
+		if (t->pinned_cpu >= 0)
+			continue;
+		if (!spin_trylock(&dst->lock))
+			break;
+		dequeue(src, t);
+		enqueue(dst, t);
+		spin_unlock(&dst->lock);
+		c->need_resched = true;
+		sched_steals++;
+		break;
+	}
+	spin_unlock(&src->lock);
+}
+
 void scheduler_tick(void)
 {
 	struct cpu *c = this_cpu();
@@ -312,6 +359,7 @@ void scheduler_tick(void)
 	timers_run();
 	if (!t)
 		return;
+	balance_tick(c);
 	if (t->flags & PF_IDLE) {
 		if (READ_ONCE(this_rq()->nr_queued) || steal_possible())
 			c->need_resched = true;
@@ -392,6 +440,26 @@ static void start_task(struct task_struct *t)
 	t->state = TASK_UNINTERRUPTIBLE;
 	wake_up_process(t);
 }
+
+/* For user tasks (kernel/fork.c): a kernel thread that is not started yet,
+ * with `reserve` bytes kept free at the top of its stack for the user
+ * register frame.  wake_up_new_task() starts it. */
+struct task_struct *task_create(int (*fn)(void *), void *arg, const char *name, size_t reserve)
+{
+	struct task_struct *t = kthread_create(fn, arg, name, -1);
+	unsigned long *sp;
+
+	if (!t)
+		return NULL;
+	sp = (unsigned long *)((char *)t->stack + KSTACK_SIZE - ALIGN_UP(reserve, 16));
+	*--sp = (unsigned long)ret_from_kthread;
+	for (int i = 0; i < 6; i++)
+		*--sp = 0;
+	t->ksp = (unsigned long)sp;
+	return t;
+}
+
+void wake_up_new_task(struct task_struct *t) { start_task(t); }
 
 struct task_struct *kthread_run(int (*fn)(void *), void *arg, const char *name)
 {

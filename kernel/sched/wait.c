@@ -61,9 +61,15 @@ void wake_up_locked(struct wait_queue_head *wq, int nr_exclusive)
 
 	list_for_each_entry_safe(w, n, &wq->head, entry) {
 		bool excl = w->flags & WQ_FLAG_EXCLUSIVE;
+		bool woke;
+
+		/* A woken entry leaves the queue: the waiter re-queues itself
+		 * if its condition is still false, so one wake-up is never
+		 * spent twice on the same task. */
+		list_del(&w->entry);
 		w->woken = true;
-		wake_up_process(w->task);
-		if (excl && nr_exclusive > 0 && --nr_exclusive == 0)
+		woke = wake_up_process(w->task);
+		if (excl && woke && nr_exclusive > 0 && --nr_exclusive == 0)
 			break;
 	}
 }
