@@ -12,7 +12,9 @@
 #include <kernel/bootinfo.h>
 #include <kernel/power.h>
 #include <kernel/printk.h>
+#include <kernel/lockdep.h>
 #include <kernel/sched.h>
+#include <kernel/two_state_lock.h>
 #include <kernel/time.h>
 #include <kernel/smp.h>
 #include <kernel/string.h>
@@ -40,6 +42,30 @@ static void percpu_init_bsp(void)
 	wrmsr(MSR_GS_BASE, (u64)&cpus[0]);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	percpu_ready = true;
+}
+
+/*
+ * naive=a,b,...: bring back a broken design so its failure can be watched
+ * (docs/page-cache-locking.md).  Each word sets one switch; unknown words
+ * are warned about.
+ */
+static void naive_options_parse(const char *v)
+{
+	char buf[128], *p = buf, *w;
+
+	if (!v)
+		return;
+	strlcpy(buf, v, sizeof(buf));
+	while ((w = strsep(&p, ","))) {
+		if (!*w)
+			continue;
+		if (strcmp(w, "unfair") == 0)
+			two_state_naive_unfair = true;
+		else
+			printk(KERN_WARNING "naive=%s: unknown word (known: unfair)\n", w);
+	}
+	if (two_state_naive_unfair)
+		printk(KERN_WARNING "naive=unfair: two-state locks without handoff\n");
 }
 
 /* Boot CPU settings; the APs copy CR0/CR4/EFER from the boot CPU when they
@@ -81,6 +107,8 @@ void start_kernel(u32 mb_magic, u32 mb_info)
 	cmdline_parse();
 	console_loglevel = (int)cmdline_get_int("loglevel", 6);
 	printk(KERN_INFO "command line: %s\n", boot_info.cmdline);
+	lockdep_enabled = cmdline_get_int("lockdep", 0) != 0;
+	naive_options_parse(cmdline_get("naive"));
 	v = cmdline_get("page_poison");
 	if (v && strcmp(v, "0") == 0)
 		page_poison_enabled = false;

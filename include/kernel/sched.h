@@ -54,9 +54,9 @@ struct task_struct {
 	void *blocked_on;
 	const char *blocked_on_kind;
 	u64 blocked_since_ns;
-	/* lockdep: the locks held, in order */
+	/* lockdep: the locks held, in order (kernel/locking/lockdep.c) */
 	int lockdep_depth;
-	void *held_locks;
+	struct held_lock held_locks[LOCKDEP_MAX_DEPTH];
 	/* set during O_DIRECT: see DESIGN.md section 2 */
 	struct address_space *faults_disabled_mapping;
 	struct mm_struct *mm;

@@ -9,9 +9,9 @@
 #ifndef KERNEL_SMP_H
 #define KERNEL_SMP_H
 
-#include <kernel/types.h>
-
 #define MAX_CPUS 16
+/* Physical page where the AP start-up code (boot/trampoline.S) is copied. */
+#define TRAMPOLINE_PHYS 0x8000
 
 #define CPU_OFF_SELF 0
 #define CPU_OFF_USER_RSP 8
@@ -22,6 +22,7 @@
 
 #ifndef __ASSEMBLER__
 #include <kernel/compiler.h>
+#include <kernel/types.h>
 
 struct task_struct;
 struct runqueue;
@@ -70,8 +71,15 @@ static inline int smp_processor_id(void)
 #define VEC_PANIC_STOP 0xF3
 #define VEC_SPURIOUS 0xFF
 
+/* Keeps the trampoline page (TRAMPOLINE_PHYS) out of the page allocator;
+ * called before page_alloc_init(). */
+void smp_reserve_trampoline(void);
+/* Starts every CPU the MADT lists, one at a time; a CPU that does not
+ * answer is reported and skipped.  Boot CPU, interrupts enabled. */
 void smp_boot_cpus(void);
 void smp_send_reschedule(int cpu);
+/* Stops every other CPU (IPI, then NMI after ~100 ms); for panic(): safe
+ * with interrupts off, takes no lock, never waits forever. */
 void smp_send_stop(void);
 /* Runs fn(arg) on every other online CPU and waits until all ran it.
  * Must be called with interrupts enabled. */

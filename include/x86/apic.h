@@ -1,6 +1,8 @@
 /*
- * apic.h - local APIC (per CPU) and I/O APIC.  The local APIC is used in
- * xAPIC MMIO mode through an uncached mapping.
+ * apic.h - local APIC (per CPU, kernel/x86/apic.c) and I/O APIC
+ * (kernel/x86/ioapic.c).  The local APIC is used in xAPIC MMIO mode
+ * through an uncached mapping; each CPU programs only its own.  IPI sends
+ * are safe from any context, interrupts on or off (they take no lock).
  */
 #ifndef X86_APIC_H
 #define X86_APIC_H
@@ -15,10 +17,14 @@ u32 apic_id(void);
 void apic_send_ipi(u32 apic_id, int vector);
 void apic_send_ipi_all_but_self(int vector);
 void apic_send_nmi_all_but_self(void);
+void apic_send_nmi(u32 apic_id);
 void apic_send_init(u32 apic_id);
 void apic_send_sipi(u32 apic_id, u8 page);
 /* Starts the periodic scheduler tick on this CPU (calibrated at BSP init). */
 void apic_timer_start(void);
+/* If set, called from every CPU's timer interrupt (HZ per second, IRQs
+ * off) before scheduler_tick(). */
+extern void (*apic_timer_hook)(void);
 
 void ioapic_init(void);
 /* Routes gsi to vector on the CPU with apic id dest. */

@@ -297,7 +297,11 @@ bool wake_up_process(struct task_struct *t)
 	me = smp_processor_id();
 	if (target == me) {
 		this_cpu()->need_resched = true;
-	} else if (cpus[target].curr == cpus[target].idle) {
+	} else if (cpus[target].curr == cpus[target].idle ||
+		   READ_ONCE(cpus[target].curr->prio_slice) < SLICE_TICKS) {
+		/* Idle, or its task already used part of its slice: let the
+		 * woken task (often a lock's new owner) in now, not at the
+		 * end of the slice. */
 		cpus[target].need_resched = true;
 		smp_send_reschedule(target);
 	}

@@ -11,6 +11,7 @@
  */
 #include <kernel/irq.h>
 #include <kernel/preempt.h>
+#include <kernel/proc.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/smp.h>
@@ -189,8 +190,8 @@ void trap_entry(struct pt_regs *regs)
 			local_irq_enable();
 		handle_exception(regs);
 		local_irq_disable();
-		if (user_mode(regs))
-			irq_exit_maybe_resched();
+		if (user_mode(regs) && vec != 2 && vec != 18) /* not from NMI/#MC */
+			exit_to_user_mode(regs); /* signals, rescheduling */
 		return;
 	}
 	c = this_cpu();
@@ -209,4 +210,6 @@ void trap_entry(struct pt_regs *regs)
 	c->irq_depth--;
 	if (regs->rflags & 0x200)
 		irq_exit_maybe_resched();
+	if (user_mode(regs))
+		exit_to_user_mode(regs); /* signals, rescheduling */
 }

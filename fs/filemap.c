@@ -1,0 +1,597 @@
+/*
+ * filemap.c - the page cache: page locks, adding and finding pages,
+ * truncation, and buffered read/write and mmap faults through the cache.
+ *
+ * Contract and locks: see <fs/pagemap.h>.  In short: add_to_page_cache() is
+ * the only way into a mapping (locked page in, cache reference taken);
+ * pages leave locked; readers take a reference, then lock and recheck
+ * page->mapping.  lock_page() sleeps on one of PAGE_WAIT_TABLE hashed wait
+ * queues; unlock_page() wakes every waiter of that queue (they recheck their
+ * own page), so a shared queue can never lose a wake-up.
+ *
+ * Buffered write copies each chunk of user data into a kernel bounce page
+ * before it locks the page-cache page: a fault in the copy (the buffer may be
+ * a mapping of this very page) then never waits for a page lock held by the
+ * faulting task itself.
+ */
+#include <fs/fs.h>
+#include <kernel/init.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/string.h>
+#include <kernel/wait.h>
+#include <mm/mm.h>
+#include <mm/slab.h>
+
+#define PAGE_WAIT_TABLE_BITS 8
+static struct wait_queue_head page_wait_table[1 << PAGE_WAIT_TABLE_BITS];
+
+static struct wait_queue_head *page_waitqueue(struct page *page)
+{
+	unsigned long h = (unsigned long)page_to_pfn(page) * 0x9E3779B97F4A7C15UL;
+	return &page_wait_table[h >> (64 - PAGE_WAIT_TABLE_BITS)];
+}
+
+static int page_wait_init(void)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(page_wait_table); i++)
+		init_waitqueue_head(&page_wait_table[i]);
+	return 0;
+}
+/* Runs before any file system exists (core level). */
+core_initcall(page_wait_init);
+
+static void wake_page_waiters(struct page *page)
+{
+	struct wait_queue_head *wq = page_waitqueue(page);
+
+	if (waitqueue_active(wq))
+		wake_up_all(wq);
+}
+
+/* Sleeps until bit of page->flags is clear; with take, sets it atomically. */
+static void wait_on_page_bit(struct page *page, int bit, bool take)
+{
+	struct wait_queue_head *wq = page_waitqueue(page);
+	DEFINE_WAIT(w);
+
+	for (;;) {
+		prepare_to_wait(wq, &w, TASK_UNINTERRUPTIBLE);
+		if (take ? !test_and_set_bit(bit, &page->flags) : !test_bit(bit, &page->flags))
+			break;
+		schedule();
+	}
+	finish_wait(wq, &w);
+}
+
+bool trylock_page(struct page *page) { return !test_and_set_bit(PG_locked, &page->flags); }
+
+void lock_page(struct page *page)
+{
+	if (!trylock_page(page))
+		wait_on_page_bit(page, PG_locked, true);
+}
+
+void unlock_page(struct page *page)
+{
+	BUG_ON(!PageLocked(page));
+	clear_bit(PG_locked, &page->flags); /* a full barrier */
+	wake_page_waiters(page);
+}
+
+void wait_on_page_locked(struct page *page)
+{
+	if (PageLocked(page))
+		wait_on_page_bit(page, PG_locked, false);
+}
+
+void wait_on_page_writeback(struct page *page)
+{
+	if (PageWriteback(page))
+		wait_on_page_bit(page, PG_writeback, false);
+}
+
+void end_page_writeback(struct page *page)
+{
+	clear_bit(PG_writeback, &page->flags);
+	wake_page_waiters(page);
+}
+
+void address_space_init(struct address_space *mapping, struct inode *host)
+{
+	memset(mapping, 0, sizeof(*mapping));
+	mapping->host = host;
+	spin_lock_init(&mapping->tree_lock);
+	spin_lock_init(&mapping->i_mmap_lock);
+	INIT_LIST_HEAD(&mapping->i_mmap);
+}
+
+int add_to_page_cache(struct page *page, struct address_space *mapping, pgoff_t index)
+{
+	unsigned long flags;
+	int err;
+
+	BUG_ON(!PageLocked(page));
+	BUG_ON(page->mapping);
+	get_page(page);
+	page->mapping = mapping;
+	page->index = index;
+	flags = spin_lock_irqsave(&mapping->tree_lock);
+	err = page_tree_insert(&mapping->pages, index, page);
+	if (!err)
+		mapping->nrpages++;
+	spin_unlock_irqrestore(&mapping->tree_lock, flags);
+	if (err) {
+		page->mapping = NULL;
+		put_page(page);
+	}
+	return err;
+}
+
+struct page *find_get_page(struct address_space *mapping, pgoff_t index)
+{
+	unsigned long flags = spin_lock_irqsave(&mapping->tree_lock);
+	struct page *page = page_tree_lookup(&mapping->pages, index);
+
+	if (page)
+		get_page(page);
+	spin_unlock_irqrestore(&mapping->tree_lock, flags);
+	return page;
+}
+
+struct page *find_lock_page(struct address_space *mapping, pgoff_t index)
+{
+	struct page *page;
+
+	for (;;) {
+		page = find_get_page(mapping, index);
+		if (!page)
+			return NULL;
+		lock_page(page);
+		if (page->mapping == mapping && page->index == index)
+			return page;
+		unlock_page(page); /* truncated meanwhile: look again */
+		put_page(page);
+	}
+}
+
+struct page *find_or_create_page(struct address_space *mapping, pgoff_t index)
+{
+	struct page *page;
+	int err;
+
+	for (;;) {
+		page = find_lock_page(mapping, index);
+		if (page)
+			return page;
+		page = alloc_page(0);
+		if (!page)
+			return NULL;
+		set_bit(PG_locked, &page->flags);
+		err = add_to_page_cache(page, mapping, index);
+		if (!err)
+			return page; /* our allocation reference goes to the caller */
+		unlock_page(page);
+		put_page(page);
+		if (err != -EEXIST)
+			return NULL;
+	}
+}
+
+/* Reads page (locked, in the cache) if it is not uptodate; unlocks it. */
+static int fill_page(struct address_space *mapping, struct file *file, struct page *page)
+{
+	int err;
+
+	if (PageUptodate(page)) {
+		unlock_page(page);
+		return 0;
+	}
+	ClearPageError(page);
+	err = mapping->a_ops->readpage(file, page);
+	if (err)
+		return err;
+	wait_on_page_locked(page);
+	return PageUptodate(page) ? 0 : -EIO;
+}
+
+struct page *read_mapping_page(struct address_space *mapping, pgoff_t index, struct file *file)
+{
+	for (;;) {
+		struct page *page = find_get_page(mapping, index);
+		int err;
+
+		if (page && PageUptodate(page))
+			return page;
+		if (!page) {
+			page = alloc_page(0);
+			if (!page)
+				return ERR_PTR(-ENOMEM);
+			set_bit(PG_locked, &page->flags);
+			err = add_to_page_cache(page, mapping, index);
+			if (err) {
+				unlock_page(page);
+				put_page(page);
+				if (err == -EEXIST)
+					continue;
+				return ERR_PTR(err);
+			}
+		} else {
+			lock_page(page);
+			if (page->mapping != mapping) {
+				unlock_page(page);
+				put_page(page);
+				continue;
+			}
+		}
+		err = fill_page(mapping, file, page);
+		if (!err)
+			return page;
+		put_page(page);
+		return ERR_PTR(err);
+	}
+}
+
+void delete_from_page_cache(struct page *page)
+{
+	struct address_space *mapping = page->mapping;
+	unsigned long flags;
+
+	BUG_ON(!PageLocked(page));
+	if (!mapping)
+		return;
+	flags = spin_lock_irqsave(&mapping->tree_lock);
+	page_tree_delete(&mapping->pages, page->index);
+	mapping->nrpages--;
+	if (PageDirty(page)) {
+		ClearPageDirty(page);
+		mapping->nrdirty--;
+	}
+	page->mapping = NULL;
+	spin_unlock_irqrestore(&mapping->tree_lock, flags);
+	put_page(page);
+}
+
+bool set_page_dirty(struct page *page)
+{
+	struct address_space *mapping = page->mapping;
+	unsigned long flags;
+
+	if (mapping && mapping->a_ops && mapping->a_ops->set_page_dirty)
+		return mapping->a_ops->set_page_dirty(page);
+	if (test_and_set_bit(PG_dirty, &page->flags))
+		return false;
+	if (mapping) {
+		flags = spin_lock_irqsave(&mapping->tree_lock);
+		if (page->mapping == mapping)
+			mapping->nrdirty++;
+		spin_unlock_irqrestore(&mapping->tree_lock, flags);
+	}
+	return true;
+}
+
+bool clear_page_dirty_for_io(struct page *page)
+{
+	struct address_space *mapping = page->mapping;
+	unsigned long flags;
+
+	if (!test_and_clear_bit(PG_dirty, &page->flags))
+		return false;
+	if (mapping) {
+		flags = spin_lock_irqsave(&mapping->tree_lock);
+		if (page->mapping == mapping)
+			mapping->nrdirty--;
+		spin_unlock_irqrestore(&mapping->tree_lock, flags);
+	}
+	return true;
+}
+
+unsigned long mapping_nrpages(struct address_space *mapping) { return READ_ONCE(mapping->nrpages); }
+
+#define GANG 16
+
+void truncate_inode_pages(struct address_space *mapping, loff_t lstart)
+{
+	pgoff_t start = (lstart + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	unsigned int partial = lstart & (PAGE_SIZE - 1);
+	struct page *pages[GANG];
+	pgoff_t next = start;
+	unsigned int n;
+	unsigned long flags;
+
+	if (partial) {
+		struct page *page = find_lock_page(mapping, lstart >> PAGE_SHIFT);
+		if (page) {
+			wait_on_page_writeback(page);
+			memset((char *)page_address(page) + partial, 0, PAGE_SIZE - partial);
+			if (mapping->a_ops && mapping->a_ops->invalidatepage)
+				mapping->a_ops->invalidatepage(page, partial, PAGE_SIZE - partial);
+			unlock_page(page);
+			put_page(page);
+		}
+	}
+	for (;;) {
+		flags = spin_lock_irqsave(&mapping->tree_lock);
+		n = page_tree_gang_lookup(&mapping->pages, (void **)pages, next, GANG, &next);
+		for (unsigned int i = 0; i < n; i++)
+			get_page(pages[i]);
+		spin_unlock_irqrestore(&mapping->tree_lock, flags);
+		if (!n)
+			break;
+		for (unsigned int i = 0; i < n; i++) {
+			struct page *page = pages[i];
+			lock_page(page);
+			wait_on_page_writeback(page);
+			if (page->mapping == mapping) {
+				if (mapping->a_ops && mapping->a_ops->invalidatepage)
+					mapping->a_ops->invalidatepage(page, 0, PAGE_SIZE);
+				delete_from_page_cache(page);
+			}
+			unlock_page(page);
+			put_page(page);
+		}
+	}
+}
+
+int filemap_write_and_wait_range(struct address_space *mapping, loff_t start, loff_t end)
+{
+	struct writeback_control wbc = { WB_SYNC_ALL, (long)(~0UL >> 1) };
+	struct page *pages[GANG];
+	pgoff_t next = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT;
+	unsigned long flags;
+	unsigned int n;
+	int err = 0;
+
+	if (!mapping->a_ops || !mapping->a_ops->writepage)
+		return 0; /* in-memory: nothing to write back */
+	for (;;) {
+		flags = spin_lock_irqsave(&mapping->tree_lock);
+		n = page_tree_gang_lookup(&mapping->pages, (void **)pages, next, GANG, &next);
+		for (unsigned int i = 0; i < n; i++)
+			get_page(pages[i]);
+		spin_unlock_irqrestore(&mapping->tree_lock, flags);
+		if (!n)
+			break;
+		for (unsigned int i = 0; i < n; i++) {
+			struct page *page = pages[i];
+			if (page->index <= last) {
+				lock_page(page);
+				wait_on_page_writeback(page);
+				if (page->mapping == mapping && clear_page_dirty_for_io(page)) {
+					int r = mapping->a_ops->writepage(page, &wbc);
+					if (r && !err)
+						err = r;
+					wait_on_page_writeback(page);
+					if (PageError(page) && !err)
+						err = -EIO;
+				} else {
+					unlock_page(page);
+				}
+			}
+			put_page(page);
+		}
+		if (next > last)
+			break;
+	}
+	if (test_and_clear_bit(AS_EIO, &mapping->flags) && !err)
+		err = -EIO;
+	return err;
+}
+
+/* ---- buffered read ---- */
+
+ssize_t filemap_read(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct file *file = iocb->ki_filp;
+	struct address_space *mapping = file->f_mapping;
+	struct inode *inode = mapping->host;
+	ssize_t done = 0;
+	int err = 0;
+
+	if (iocb->ki_pos < 0)
+		return -EINVAL;
+	while (iov_iter_count(to)) {
+		loff_t pos = iocb->ki_pos, isize = i_size_read(inode);
+		unsigned int off = pos & (PAGE_SIZE - 1);
+		size_t n = MIN(PAGE_SIZE - off, iov_iter_count(to)), copied;
+		struct page *page;
+
+		if (pos >= isize)
+			break;
+		if ((loff_t)n > isize - pos)
+			n = isize - pos;
+		page = read_mapping_page(mapping, pos >> PAGE_SHIFT, file);
+		if (IS_ERR(page)) {
+			err = PTR_ERR(page);
+			break;
+		}
+		/* No page lock while copying out: the user buffer may fault. */
+		copied = copy_to_iter((char *)page_address(page) + off, n, to);
+		put_page(page);
+		done += copied;
+		iocb->ki_pos += copied;
+		if (copied < n) {
+			err = -EFAULT;
+			break;
+		}
+	}
+	return done ? done : err;
+}
+
+ssize_t generic_file_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	return filemap_read(iocb, to);
+}
+
+/* ---- buffered write ---- */
+
+ssize_t generic_perform_write(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct file *file = iocb->ki_filp;
+	struct address_space *mapping = file->f_mapping;
+	const struct address_space_operations *a_ops = mapping->a_ops;
+	struct inode *inode = mapping->host;
+	loff_t maxbytes = inode->i_sb->s_maxbytes;
+	ssize_t done = 0;
+	char *bounce;
+	int err = 0;
+
+	if (iocb->ki_pos >= maxbytes)
+		return iov_iter_count(from) ? -EFBIG : 0;
+	if ((loff_t)iov_iter_count(from) > maxbytes - iocb->ki_pos)
+		iov_iter_truncate(from, maxbytes - iocb->ki_pos);
+	bounce = kmalloc(PAGE_SIZE, 0);
+	if (!bounce)
+		return -ENOMEM;
+	while (iov_iter_count(from)) {
+		loff_t pos = iocb->ki_pos;
+		unsigned int off = pos & (PAGE_SIZE - 1);
+		size_t n = MIN(PAGE_SIZE - off, iov_iter_count(from));
+		size_t got = copy_from_iter(bounce, n, from);
+		struct page *page;
+
+		if (!got) {
+			err = -EFAULT;
+			break;
+		}
+		err = a_ops->write_begin(file, mapping, pos, got, &page);
+		if (err)
+			break; /* the bytes in bounce are lost: a short write */
+		memcpy((char *)page_address(page) + off, bounce, got);
+		err = a_ops->write_end(file, mapping, pos, got, got, page);
+		if (err < 0)
+			break;
+		err = 0;
+		done += got;
+		iocb->ki_pos += got;
+		if (got < n) {
+			err = -EFAULT;
+			break;
+		}
+	}
+	kfree(bounce);
+	return done ? done : err;
+}
+
+static void file_update_time(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+
+	inode->i_mtime = inode->i_ctime = current_time();
+}
+
+ssize_t generic_file_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct inode *inode = file_inode(iocb->ki_filp);
+	ssize_t ret;
+
+	inode_lock(inode);
+	if (iocb->ki_flags & IOCB_APPEND)
+		iocb->ki_pos = i_size_read(inode);
+	file_update_time(iocb->ki_filp);
+	ret = generic_perform_write(iocb, from);
+	inode_unlock(inode);
+	if (ret > 0 && (iocb->ki_flags & IOCB_DSYNC)) {
+		int err = vfs_fsync(iocb->ki_filp, 1);
+		if (err)
+			ret = err;
+	}
+	return ret;
+}
+
+/* ---- helpers for in-memory file systems ---- */
+
+int simple_readpage(struct file *file, struct page *page)
+{
+	memset(page_address(page), 0, PAGE_SIZE);
+	SetPageUptodate(page);
+	unlock_page(page);
+	return 0;
+}
+
+int simple_write_begin(struct file *file, struct address_space *mapping, loff_t pos,
+		       unsigned int len, struct page **pagep)
+{
+	struct page *page = find_or_create_page(mapping, pos >> PAGE_SHIFT);
+
+	if (!page)
+		return -ENOMEM;
+	if (!PageUptodate(page) && len != PAGE_SIZE) {
+		/* A new page of a hole: zero what the write will not cover. */
+		unsigned int from = pos & (PAGE_SIZE - 1);
+		char *va = page_address(page);
+		memset(va, 0, from);
+		memset(va + from + len, 0, PAGE_SIZE - from - len);
+	}
+	*pagep = page;
+	return 0;
+}
+
+int simple_write_end(struct file *file, struct address_space *mapping, loff_t pos, unsigned int len,
+		     unsigned int copied, struct page *page)
+{
+	struct inode *inode = mapping->host;
+
+	SetPageUptodate(page);
+	set_page_dirty(page);
+	if (pos + copied > i_size_read(inode))
+		i_size_write(inode, pos + copied);
+	unlock_page(page);
+	put_page(page);
+	return copied;
+}
+
+/* ---- mmap ---- */
+
+int filemap_fault(struct vm_fault *vmf)
+{
+	struct file *file = vmf->vma->vm_file;
+	struct address_space *mapping = file->f_mapping;
+	struct inode *inode = mapping->host;
+	loff_t size = i_size_read(inode);
+	struct page *page;
+
+	if (vmf->pgoff >= (u64)((size + PAGE_SIZE - 1) >> PAGE_SHIFT))
+		return VM_FAULT_SIGBUS;
+	page = read_mapping_page(mapping, vmf->pgoff, file);
+	if (IS_ERR(page))
+		return PTR_ERR(page) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+	vmf->page = page;
+	return 0;
+}
+
+int filemap_page_mkwrite(struct vm_fault *vmf)
+{
+	struct page *page = vmf->page;
+	struct inode *inode = vmf->vma->vm_file->f_mapping->host;
+
+	lock_page(page);
+	if (page->mapping != inode->i_mapping) {
+		unlock_page(page);
+		return VM_FAULT_SIGBUS; /* truncated */
+	}
+	set_page_dirty(page);
+	inode->i_mtime = inode->i_ctime = current_time();
+	unlock_page(page);
+	return 0;
+}
+
+static const struct vm_operations_struct generic_file_vm_ops = {
+	.fault = filemap_fault,
+	.page_mkwrite = filemap_page_mkwrite,
+};
+
+int generic_file_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	if (!file->f_mapping->a_ops || !file->f_mapping->a_ops->readpage)
+		return -ENODEV;
+	vma->vm_ops = &generic_file_vm_ops;
+	return 0;
+}
+
+int generic_file_readonly_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	if ((vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_MAYWRITE))
+		return -EINVAL;
+	return generic_file_mmap(file, vma);
+}

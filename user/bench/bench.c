@@ -1,0 +1,361 @@
+/*
+ * bench.c - the benchmark program that `make bench` (tools/bench) runs on
+ * this kernel and on Debian's Linux kernel in the same QEMU.
+ *
+ * It runs as PID 1 on both (init=/bin/bench here, rdinit=/bin/bench on
+ * Linux) and prints machine-readable lines on stdout:
+ *   BENCH-START                  the very first thing main() does; the host
+ *                                times power-on to this line (metric boot)
+ *   BENCH <metric> <value> <unit>  one result
+ *   BENCH-FAIL <metric> <reason>   a metric that could not run (an errno)
+ *   BENCH-END <n ok> <n failed> <ms>  the last line before exit, with the
+ *                                time since BENCH-START by the guest's clock
+ *                                (the host compares it with its own)
+ * A unit ending in "/s" is a throughput (higher is better); every other unit
+ * is a cost (lower is better).  tools/bench relies on that rule.
+ *
+ * Each metric calibrates a batch size, then times several batches of about
+ * equal length and reports the median batch.  --quick shortens the batches
+ * so that a whole run stays within about a second of guest time under TCG.
+ * A metric that cannot run (ENOSYS, no working clock) prints BENCH-FAIL
+ * and the others still run.
+ * `bench true` exits 0 at once: the program that fork_exec executes.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/reboot.h>
+#include <sys/sysinfo.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SAMPLES 5
+#define PAGE 4096
+#define FAULT_PAGES 256 /* 1 MiB per mmap: never one whole huge page */
+#define PIPE_CHUNK 65536
+
+struct metric {
+	const char *name;
+	const char *unit;
+	const char *help;
+	int (*run)(double *value);
+};
+
+static double sample_ns = 80e6; /* target length of one timed batch */
+static double clock_step_ns; /* the clock's granularity, measured */
+static const char *self = "/bin/bench";
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts))
+		return -1;
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+/*
+ * The smallest step CLOCK_MONOTONIC moves by (a tick-based clock moves by a
+ * whole tick); 0 when it does not work or does not move.
+ */
+static double clock_step(void)
+{
+	double t0 = now_ns(), t = t0, best = 1e18;
+
+	for (int k = 0; k < 3 && t0 >= 0; k++) {
+		for (long spins = 0; (t = now_ns()) == t0 && spins < 5000000; spins++)
+			;
+		if (t <= t0)
+			return 0;
+		if (t - t0 < best)
+			best = t - t0;
+		t0 = t;
+	}
+	return t0 >= 0 ? best : 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Time fn(n) (n operations; returns 0 or -errno) in SAMPLES batches of at
+ * least half of sample_ns and at least 20 clock steps (so a coarse clock
+ * costs at most 5%); *per_op gets the median batch time divided by n.
+ */
+static int time_batches(int (*fn)(long n), long min_n, double *per_op)
+{
+	double t[SAMPLES], t0, dt, batch = sample_ns / 2;
+	long n = min_n;
+	int err;
+
+	if (clock_step_ns <= 0)
+		return -ENOTSUP; /* no usable CLOCK_MONOTONIC */
+	if (batch < 20 * clock_step_ns)
+		batch = 20 * clock_step_ns;
+	for (;;) { /* calibrate: grow n until one batch is long enough */
+		t0 = now_ns();
+		if ((err = fn(n)))
+			return err;
+		dt = now_ns() - t0;
+		if (dt >= batch || n >= (1L << 30))
+			break;
+		n *= dt < batch / 8 ? 8 : 2;
+	}
+	for (int i = 0; i < SAMPLES; i++) {
+		t0 = now_ns();
+		if ((err = fn(n)))
+			return err;
+		t[i] = (now_ns() - t0) / n;
+	}
+	qsort(t, SAMPLES, sizeof(t[0]), cmp_double);
+	*per_op = t[SAMPLES / 2];
+	return 0;
+}
+
+static int do_getppid(long n)
+{
+	for (long i = 0; i < n; i++)
+		getppid();
+	return 0;
+}
+
+static int m_syscall(double *v) { return time_batches(do_getppid, 1024, v); }
+
+static int do_fork_exec(long n)
+{
+	for (long i = 0; i < n; i++) {
+		int status;
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return -errno;
+		if (pid == 0) {
+			execl(self, "bench", "true", (char *)NULL);
+			_exit(127);
+		}
+		if (waitpid(pid, &status, 0) != pid)
+			return -errno;
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			return -ECHILD;
+	}
+	return 0;
+}
+
+static int m_fork_exec(double *v)
+{
+	int err = time_batches(do_fork_exec, 1, v);
+
+	*v /= 1000; /* ns -> us */
+	return err;
+}
+
+static int do_fault(long n)
+{
+	for (long i = 0; i < n; i++) {
+		char *p = mmap(NULL, FAULT_PAGES * PAGE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			return -errno;
+		madvise(p, FAULT_PAGES * PAGE, MADV_NOHUGEPAGE); /* may be ENOSYS */
+		for (int j = 0; j < FAULT_PAGES; j++)
+			((volatile char *)p)[j * PAGE] = 1;
+		if (munmap(p, FAULT_PAGES * PAGE))
+			return -errno;
+	}
+	return 0;
+}
+
+static int m_pagefault(double *v)
+{
+	int err = time_batches(do_fault, 1, v);
+
+	*v /= FAULT_PAGES;
+	return err;
+}
+
+/* One child reads and discards; the parent writes 64 KiB chunks. */
+static int do_pipe(long n)
+{
+	static char buf[PIPE_CHUNK];
+	int fd[2], status, err = 0;
+	pid_t pid;
+
+	if (pipe(fd))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		close(fd[0]);
+		close(fd[1]);
+		return err;
+	}
+	if (pid == 0) {
+		close(fd[1]);
+		while (read(fd[0], buf, sizeof(buf)) > 0)
+			;
+		_exit(0);
+	}
+	close(fd[0]);
+	for (long i = 0; i < n && !err; i++) {
+		for (size_t off = 0; off < sizeof(buf);) {
+			ssize_t w = write(fd[1], buf + off, sizeof(buf) - off);
+			if (w <= 0) {
+				err = w < 0 ? -errno : -EIO;
+				break;
+			}
+			off += w;
+		}
+	}
+	close(fd[1]);
+	if (waitpid(pid, &status, 0) != pid && !err)
+		err = -errno;
+	return err;
+}
+
+static int m_pipe(double *v)
+{
+	double ns_per_chunk;
+	int err = time_batches(do_pipe, 4, &ns_per_chunk);
+
+	*v = (PIPE_CHUNK / 1048576.0) / (ns_per_chunk / 1e9);
+	return err;
+}
+
+static int m_kmem(double *v)
+{
+	struct sysinfo si;
+
+	if (sysinfo(&si))
+		return -errno;
+	*v = (double)(si.totalram - si.freeram) * (si.mem_unit ? si.mem_unit : 1) / 1048576.0;
+	return 0;
+}
+
+/* kmem comes first: it must see memory as boot left it. */
+static const struct metric metrics[] = {
+	{ "kmem", "MiB",
+	  "memory in use right after boot: sysinfo() totalram - freeram (on both kernels)",
+	  m_kmem },
+	{ "syscall", "ns", "system call round trip: one getppid() call", m_syscall },
+	{ "pagefault", "ns",
+	  "anonymous page fault, per page: mmap 1 MiB, write one byte per 4 KiB page, munmap",
+	  m_pagefault },
+	{ "pipe", "MiB/s", "pipe throughput: 64 KiB write()s to a child process that read()s them",
+	  m_pipe },
+	{ "fork_exec", "us", "fork + execve of this static binary (bench true) + waitpid",
+	  m_fork_exec },
+};
+#define NMETRICS (sizeof(metrics) / sizeof(metrics[0]))
+
+static void usage(void)
+{
+	printf("usage: bench [--quick] [--setup SCRIPT] [--poweroff] [METRIC...]\n"
+	       "       bench true | --help\n"
+	       "Runs the metrics (all by default) and prints \"BENCH <metric> <value> <unit>\".\n"
+	       "  --quick          shorter timed batches (less stable)\n"
+	       "  --setup SCRIPT   run /bin/busybox sh SCRIPT first (Linux: load modules)\n"
+	       "  --poweroff       power off when done (reboot(2)), as busybox poweroff -f\n"
+	       "metrics (lower is better unless the unit ends in /s):\n");
+	printf("  %-10s %-6s %s\n", "boot", "ms",
+	       "power-on to the first line of init (BENCH-START), timed by the host");
+	for (size_t i = 0; i < NMETRICS; i++)
+		printf("  %-10s %-6s %s\n", metrics[i].name, metrics[i].unit, metrics[i].help);
+}
+
+static int run_setup(const char *script)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execl("/bin/busybox", "sh", script, (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static int selected(char **names, int n, const char *name)
+{
+	if (n == 0)
+		return 1;
+	for (int i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return 1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const char start[] = "BENCH-START\n";
+	const char *setup = NULL;
+	char *names[NMETRICS + 1];
+	int nnames = 0, poweroff = 0, ok = 0, failed = 0;
+	double t_start;
+
+	if (argc > 1 && !strcmp(argv[1], "true"))
+		return 0;
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		usage();
+		return 0;
+	}
+	write(1, start, sizeof(start) - 1); /* first: the host times boot to here */
+	t_start = now_ns();
+	if (argv[0] && strchr(argv[0], '/'))
+		self = argv[0];
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--quick"))
+			sample_ns = 20e6;
+		else if (!strcmp(argv[i], "--poweroff"))
+			poweroff = 1;
+		else if (!strcmp(argv[i], "--setup") && i + 1 < argc)
+			setup = argv[++i];
+		else if (argv[i][0] != '-' && nnames < (int)NMETRICS)
+			names[nnames++] = argv[i];
+		else {
+			fprintf(stderr, "bench: bad argument %s (try --help)\n", argv[i]);
+			return 2;
+		}
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+	if (setup) {
+		int r = run_setup(setup);
+		if (r)
+			printf("BENCH-WARN setup %s exited %d\n", setup, r);
+	}
+	clock_step_ns = clock_step();
+	for (size_t i = 0; i < NMETRICS; i++) {
+		double v = 0;
+		int err;
+
+		if (!selected(names, nnames, metrics[i].name))
+			continue;
+		err = metrics[i].run(&v);
+		if (err) {
+			printf("BENCH-FAIL %s %s\n", metrics[i].name, strerror(-err));
+			failed++;
+		} else {
+			printf("BENCH %s %.4g %s\n", metrics[i].name, v, metrics[i].unit);
+			ok++;
+		}
+	}
+	printf("BENCH-END %d %d %.0f\n", ok, failed, (now_ns() - t_start) / 1e6);
+	fflush(stdout);
+	if (poweroff) {
+		sync();
+		reboot(RB_POWER_OFF);
+	}
+	return failed ? 1 : 0;
+}
