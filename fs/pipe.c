@@ -250,7 +250,8 @@ static int pipe_release(struct inode *inode, struct file *f)
 static int fifo_open(struct inode *inode, struct file *f)
 {
 	struct pipe_inode_info *p;
-	int err = 0;
+	int err = 0, seen = 0;
+	int *partner = NULL; /* the other side's open counter, to wait on */
 
 	inode_lock(inode);
 	p = inode->i_pipe;
@@ -268,6 +269,8 @@ static int fifo_open(struct inode *inode, struct file *f)
 	case FMODE_READ:
 		p->readers++;
 		p->r_counter++;
+		if (!p->writers)
+			partner = &p->w_counter;
 		break;
 	case FMODE_WRITE:
 		if ((f->f_flags & O_NONBLOCK) && !p->readers) {
@@ -276,6 +279,8 @@ static int fifo_open(struct inode *inode, struct file *f)
 		}
 		p->writers++;
 		p->w_counter++;
+		if (!p->readers)
+			partner = &p->r_counter;
 		break;
 	default:
 		p->readers++;
@@ -284,23 +289,19 @@ static int fifo_open(struct inode *inode, struct file *f)
 		p->w_counter++;
 		break;
 	}
+	if (partner)
+		seen = *partner;
 	mutex_unlock(&p->mutex);
 	inode_unlock(inode);
 	wake_up_all(&p->rd_wait);
 	wake_up_all(&p->wr_wait);
 	if (err)
 		return err;
-	if (!(f->f_flags & O_NONBLOCK)) {
-		/* A reader waits for a writer and a writer for a reader. */
-		if ((f->f_mode & (FMODE_READ | FMODE_WRITE)) == FMODE_READ) {
-			int seen = READ_ONCE(p->w_counter);
-			err = pipe_wait(p->rd_wait,
-					READ_ONCE(p->writers) || READ_ONCE(p->w_counter) != seen);
-		} else if ((f->f_mode & (FMODE_READ | FMODE_WRITE)) == FMODE_WRITE) {
-			int seen = READ_ONCE(p->r_counter);
-			err = pipe_wait(p->wr_wait,
-					READ_ONCE(p->readers) || READ_ONCE(p->r_counter) != seen);
-		}
+	/* A reader without writers waits until a writer opens (and maybe
+	 * already closed: hence the counter, not the count), and vice versa. */
+	if (partner && !(f->f_flags & O_NONBLOCK)) {
+		struct wait_queue_head *wq = partner == &p->w_counter ? &p->rd_wait : &p->wr_wait;
+		err = pipe_wait(*wq, READ_ONCE(*partner) != seen);
 		if (err) {
 			pipe_release(inode, f);
 			return err;

@@ -266,7 +266,8 @@ SYSCALL_DEFINE(__NR_lseek, lseek)
 	return r;
 }
 
-/* ---- sendfile: through a kernel buffer, a page at a time ---- */
+/* ---- sendfile: from a regular file, through a kernel buffer a page at a
+ * time; stops at a short read or write ---- */
 
 SYSCALL_DEFINE(__NR_sendfile, sendfile)
 {
@@ -285,8 +286,8 @@ SYSCALL_DEFINE(__NR_sendfile, sendfile)
 		r = -EBADF;
 		goto out;
 	}
-	if (out->f_flags & O_APPEND) {
-		r = -EINVAL;
+	if ((out->f_flags & O_APPEND) || !S_ISREG(file_inode(in)->i_mode)) {
+		r = -EINVAL; /* as Linux: the source must be a page-cache file */
 		goto out;
 	}
 	if (uoff) {
@@ -326,8 +327,8 @@ SYSCALL_DEFINE(__NR_sendfile, sendfile)
 		}
 		off += w;
 		done += w;
-		if (w < n)
-			break;
+		if (w < n || (size_t)n < MIN(PAGE_SIZE, count - (done - w)))
+			break; /* a short read (end of file) or write ends the call */
 	}
 	if (uoff && put_user_u64((u64)off, uoff))
 		r = -EFAULT;

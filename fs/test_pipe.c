@@ -169,3 +169,36 @@ KTEST(fs_pipe_big_transfer)
 	fput(p[1]);
 	kfree(buf);
 }
+
+static int fifo_writer(void *arg)
+{
+	struct file *f = filp_open("/tmp/kt_fifo", O_WRONLY, 0); /* waits for the reader */
+	s64 pos = 0;
+
+	if (IS_ERR(f))
+		return 1;
+	kernel_write(f, "through", 7, &pos);
+	fput(f);
+	return 0;
+}
+
+KTEST(fs_fifo)
+{
+	struct task_struct *th;
+	struct file *f;
+	char buf[16];
+
+	do_mkdirat(AT_FDCWD, "/tmp", 01777);
+	KT_ASSERT(t, do_mknodat(AT_FDCWD, "/tmp/kt_fifo", S_IFIFO | 0600, 0) == 0, "mkfifo");
+	f = filp_open("/tmp/kt_fifo", O_WRONLY | O_NONBLOCK, 0);
+	KT_ASSERT(t, PTR_ERR(f) == -ENXIO, "O_NONBLOCK writer without a reader: ENXIO");
+	th = kthread_run(fifo_writer, NULL, "kt_fifow");
+	f = filp_open("/tmp/kt_fifo", O_RDONLY, 0); /* waits for the writer */
+	KT_ASSERT(t, !IS_ERR(f), "open for reading: %ld", PTR_ERR(f));
+	KT_ASSERT(t, kernel_read(f, buf, sizeof(buf), NULL) == 7 && !memcmp(buf, "through", 7),
+		  "data through the FIFO");
+	KT_ASSERT(t, kthread_join(th) == 0, "writer");
+	KT_ASSERT(t, kernel_read(f, buf, sizeof(buf), NULL) == 0, "EOF after the writer closed");
+	fput(f);
+	KT_ASSERT(t, do_unlinkat(AT_FDCWD, "/tmp/kt_fifo") == 0, "rm");
+}

@@ -127,8 +127,8 @@ long elf_map_segments(struct mm_struct *mm, struct file *file, const struct elf6
 		if (p->p_type != PT_LOAD || p->p_memsz == 0)
 			continue;
 		if (p->p_filesz) {
-			r = do_mmap(mm, start, anon_start - start, prot, MAP_PRIVATE | MAP_FIXED, file,
-				    ALIGN_DOWN(p->p_offset, PAGE_SIZE) >> PAGE_SHIFT);
+			r = do_mmap(mm, start, anon_start - start, prot, MAP_PRIVATE | MAP_FIXED,
+				    file, ALIGN_DOWN(p->p_offset, PAGE_SIZE) >> PAGE_SHIFT);
 			if (r < 0)
 				return r;
 			if (p->p_memsz > p->p_filesz && (file_end & (PAGE_SIZE - 1)) &&

@@ -62,8 +62,8 @@ struct arg_src {
 };
 
 struct linux_binprm {
-	char *filename;	  /* as given (AT_EXECFN, comm) */
-	char *interp;	  /* the file opened now (script interpreter) */
+	char *filename; /* as given (AT_EXECFN, comm) */
+	char *interp; /* the file opened now (script interpreter) */
 	struct file *file;
 	u8 buf[BINPRM_BUF_SIZE];
 	size_t buf_len;
@@ -165,8 +165,10 @@ static struct file *open_exec(int dfd, const char *name, int flags)
 		if (!f)
 			return ERR_PTR(-EBADF);
 	} else {
-		f = do_filp_open(dfd, name, O_RDONLY | O_LARGEFILE |
-						   ((flags & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0), 0);
+		f = do_filp_open(dfd, name,
+				 O_RDONLY | O_LARGEFILE |
+					 ((flags & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0),
+				 0);
 		/* busybox re-executes itself through /proc/self/exe: without a
 		 * procfs, that name means the caller's executable here. */
 		if (PTR_ERR(f) == -ENOENT && !strcmp(name, "/proc/self/exe")) {
@@ -351,10 +353,10 @@ static long setup_stack(struct linux_binprm *b)
 	v[n++] = 0;
 	mm->env_end = p;
 	cpuid(1, 0, &a, &bx, &c, &d);
-#define AUX(k, val)                    \
-	do {                           \
-		v[n++] = (k);          \
-		v[n++] = (u64)(val);   \
+#define AUX(k, val)                  \
+	do {                         \
+		v[n++] = (k);        \
+		v[n++] = (u64)(val); \
 	} while (0)
 	AUX(AT_HWCAP, d);
 	AUX(AT_PAGESZ, PAGE_SIZE);
@@ -466,7 +468,7 @@ static int exec_commit(struct linux_binprm *b, struct pt_regs *regs)
 	flags = spin_lock_irqsave(&tasklist_lock);
 	old_exe = t->signal->exe_file;
 	t->signal->exe_file = b->file; /* takes over b's reference */
-	b->file = old_exe;	       /* put by free_binprm */
+	b->file = old_exe; /* put by free_binprm */
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 
 	preempt_disable();
@@ -529,8 +531,8 @@ static int do_execveat(int dfd, const char *name, bool kernel_name, struct arg_s
 	if ((r = copy_strings(b, &argv, &b->argc)) || (r = copy_strings(b, &envp, &b->envc)))
 		goto out;
 	for (depth = 0;; depth++) {
-		b->file = open_exec(dfd, b->interp ? b->interp : b->filename,
-				    b->interp ? 0 : flags);
+		b->file =
+			open_exec(dfd, b->interp ? b->interp : b->filename, b->interp ? 0 : flags);
 		if (IS_ERR(b->file)) {
 			r = (int)PTR_ERR(b->file);
 			b->file = NULL;

@@ -95,10 +95,7 @@ static int reaper_thread(void *arg)
 	return 0;
 }
 
-static int reaper_init(void)
-{
-	return kthread_run(reaper_thread, NULL, "reaper") ? 0 : -ENOMEM;
-}
+static int reaper_init(void) { return kthread_run(reaper_thread, NULL, "reaper") ? 0 : -ENOMEM; }
 core_initcall(reaper_init);
 
 /* ---- exit ---- */
@@ -181,7 +178,8 @@ static void exit_notify(struct task_struct *t)
 	sig->nr_threads--;
 	sig->dead_threads_ns += t->sum_exec_ns + (ktime_get_ns() - t->last_ran_ns);
 	if (sig->nr_threads == 0) {
-		status = (sig->flags & SIGNAL_GROUP_EXIT) ? sig->group_exit_code : leader->exit_code;
+		status =
+			(sig->flags & SIGNAL_GROUP_EXIT) ? sig->group_exit_code : leader->exit_code;
 		sig->exit_status = status;
 		sig->exit_state = EXIT_ZOMBIE;
 		reparent_children(leader, &orphans);
@@ -552,9 +550,9 @@ SYSCALL_DEFINE(__NR_waitid, waitid)
 			st = SIGCONT;
 		info[0] = SIGCHLD; /* si_signo */
 		info[2] = wo.code; /* si_code */
-		info[4] = wo.pid;  /* si_pid */
-		info[5] = 0;	   /* si_uid */
-		info[6] = st;	   /* si_status */
+		info[4] = wo.pid; /* si_pid */
+		info[5] = 0; /* si_uid */
+		info[6] = st; /* si_status */
 	}
 	if (infop && copy_to_user(infop, info, sizeof(info)))
 		return -EFAULT;

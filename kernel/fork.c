@@ -32,15 +32,15 @@
 #define FPU_STATE_SIZE 512
 
 /* Namespace and other flags this kernel does not implement. */
-#define CLONE_UNSUPPORTED                                                                      \
-	(CLONE_NEWNS | 0x02000000 /* NEWCGROUP */ | 0x04000000 /* NEWUTS */ |                    \
-	 0x08000000 /* NEWIPC */ | 0x10000000 /* NEWUSER */ | 0x20000000 /* NEWPID */ |         \
+#define CLONE_UNSUPPORTED                                                               \
+	(CLONE_NEWNS | 0x02000000 /* NEWCGROUP */ | 0x04000000 /* NEWUTS */ |           \
+	 0x08000000 /* NEWIPC */ | 0x10000000 /* NEWUSER */ | 0x20000000 /* NEWPID */ | \
 	 0x40000000 /* NEWNET */ | CLONE_PIDFD)
 
 void fpu_init_state(void *fx)
 {
 	memset(fx, 0, FPU_STATE_SIZE);
-	*(u16 *)fx = 0x37f;		/* FCW: all exceptions masked, 64-bit precision */
+	*(u16 *)fx = 0x37f; /* FCW: all exceptions masked, 64-bit precision */
 	*(u32 *)((char *)fx + 24) = 0x1f80; /* MXCSR: all exceptions masked */
 }
 
@@ -185,10 +185,13 @@ long do_fork(unsigned long flags, unsigned long newsp, int *ptid, int *ctid, uns
 
 	if (flags & CLONE_UNSUPPORTED)
 		return -EINVAL;
-	if ((thread && !(flags & CLONE_SIGHAND)) || ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)))
+	if ((thread && !(flags & CLONE_SIGHAND)) ||
+	    ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)))
 		return -EINVAL;
 	if ((flags & CLONE_PARENT) && cur->tgid == INIT_PID) /* no siblings of init */
 		return -EINVAL;
+	if ((flags & CLONE_SETTLS) && tls >= TASK_SIZE)
+		return -EPERM; /* a non-canonical FS base would fault in the switch */
 	if (fatal_signal_pending(cur))
 		return -ERESTARTNOINTR;
 
@@ -259,7 +262,7 @@ long do_fork(unsigned long flags, unsigned long newsp, int *ptid, int *ctid, uns
 		p->tgid = pid;
 		p->group_leader = p;
 		p->exit_signal = (flags & CLONE_PARENT) ? cur->group_leader->exit_signal :
-							   (int)(flags & CSIGNAL);
+							  (int)(flags & CSIGNAL);
 		sig->exe_file = cur->signal->exe_file;
 		if (sig->exe_file)
 			get_file(sig->exe_file);

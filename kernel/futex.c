@@ -233,7 +233,10 @@ static long futex_wake(u32 *uaddr, bool private, int nr, u32 bitset)
 	return r;
 }
 
-int futex_wake_user(u32 *uaddr, int nr) { return (int)futex_wake(uaddr, false, nr, FUTEX_BITSET_MATCH_ANY); }
+int futex_wake_user(u32 *uaddr, int nr)
+{
+	return (int)futex_wake(uaddr, false, nr, FUTEX_BITSET_MATCH_ANY);
+}
 
 static long futex_requeue(u32 *uaddr1, u32 *uaddr2, bool private, int nr_wake, int nr_requeue,
 			  bool cmp, u32 cmpval)

@@ -81,7 +81,8 @@ static int run_init(void)
 		ia.path = "/init";
 	argc = cmdline_init_args(&args);
 	if (argc > MAX_INIT_ARGS) {
-		printk(KERN_WARNING "init: only the first %d arguments are passed\n", MAX_INIT_ARGS);
+		printk(KERN_WARNING "init: only the first %d arguments are passed\n",
+		       MAX_INIT_ARGS);
 		argc = MAX_INIT_ARGS;
 	}
 	ia.argv[0] = ia.path;

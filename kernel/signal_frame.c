@@ -30,6 +30,7 @@
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
+#include <mm/mm.h>
 
 #define FIX_EFLAGS 0x50dd5UL /* AC OF DF TF SF ZF AF PF CF RF */
 #define CLEAR_ON_HANDLER 0x10500UL /* RF TF DF */
@@ -66,7 +67,10 @@ _Static_assert(sizeof(struct rt_sigframe) == 440, "rt_sigframe layout");
 
 static u32 mxcsr_mask = 0xffbf;
 
-static bool altstack_enabled(const struct uthread *u) { return !(u->altstack.ss_flags & SS_DISABLE); }
+static bool altstack_enabled(const struct uthread *u)
+{
+	return !(u->altstack.ss_flags & SS_DISABLE);
+}
 
 static bool on_sig_stack(const struct uthread *u, u64 sp)
 {
@@ -89,8 +93,8 @@ static void fpu_load_init(void)
 	__asm__ volatile("fxrstor64 (%0)" ::"r"(fx) : "memory");
 }
 
-bool setup_rt_frame(int sig, const struct k_sigaction *ka, const struct ksiginfo *info,
-		    u64 oldmask, struct pt_regs *regs)
+bool setup_rt_frame(int sig, const struct k_sigaction *ka, const struct ksiginfo *info, u64 oldmask,
+		    struct pt_regs *regs)
 {
 	struct uthread *u = task_uthread(current);
 	struct rt_sigframe kf;
@@ -101,6 +105,8 @@ bool setup_rt_frame(int sig, const struct k_sigaction *ka, const struct ksiginfo
 
 	if (!(ka->sa_flags & SA_RESTORER))
 		return false; /* x86_64 handlers return through sa_restorer */
+	if (ka->sa_handler >= TASK_SIZE)
+		return false; /* iretq to a non-canonical rip would fault in the kernel */
 	if ((ka->sa_flags & SA_ONSTACK) && sas_ss_flags(u, regs->rsp) == 0) {
 		sp = u->altstack.ss_sp + u->altstack.ss_size;
 		switched = true;
@@ -113,8 +119,8 @@ bool setup_rt_frame(int sig, const struct k_sigaction *ka, const struct ksiginfo
 	kf.uc.uc_flags = UC_SIGCONTEXT_SS;
 	kf.uc.uc_stack.ss_sp = u->altstack.ss_sp;
 	kf.uc.uc_stack.ss_size = u->altstack.ss_size;
-	kf.uc.uc_stack.ss_flags = sas_ss_flags(u, regs->rsp) |
-				  (u->altstack.ss_flags & (int)SS_AUTODISARM);
+	kf.uc.uc_stack.ss_flags =
+		sas_ss_flags(u, regs->rsp) | (u->altstack.ss_flags & (int)SS_AUTODISARM);
 	sc->r8 = regs->r8;
 	sc->r9 = regs->r9;
 	sc->r10 = regs->r10;

@@ -83,7 +83,7 @@ static long do_prlimit(int pid, unsigned int res, const struct rlimit64 *new, st
 
 	if (res >= RLIM_NLIMITS)
 		return -EINVAL;
-	if (new && new->rlim_cur > new->rlim_max)
+	if (new &&new->rlim_cur > new->rlim_max)
 		return -EINVAL;
 	flags = spin_lock_irqsave(&tasklist_lock);
 	p = pid ? find_process_by_pid(pid) : current;
@@ -329,7 +329,10 @@ static long set_uts(char *dst, const char *uname, long len)
 	return 0;
 }
 
-SYSCALL_DEFINE(__NR_sethostname, sethostname) { return set_uts(uts_nodename, (const char *)a0, a1); }
+SYSCALL_DEFINE(__NR_sethostname, sethostname)
+{
+	return set_uts(uts_nodename, (const char *)a0, a1);
+}
 SYSCALL_DEFINE(__NR_setdomainname, setdomainname)
 {
 	return set_uts(uts_domainname, (const char *)a0, a1);

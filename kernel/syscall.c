@@ -72,6 +72,7 @@ static int syscall_init(void)
 {
 	int n = 0;
 
+	/* cppcheck-suppress comparePointers ; linker-made bounds of one section */
 	for (const struct syscall_entry *e = __syscalls_start; e < __syscalls_end; e++) {
 		if (e->nr < 0 || e->nr >= NR_SYSCALLS) {
 			printk(KERN_ERR "syscall: %s has a bad number %d\n", e->name, e->nr);
@@ -96,8 +97,7 @@ static void log_unknown(unsigned long nr)
 	if (nr >= NR_SYSCALLS) {
 		if (__atomic_exchange_n(&big_nr_logged, true, __ATOMIC_RELAXED))
 			return;
-	} else if (__atomic_fetch_or(&syscall_logged[nr / 64], 1UL << (nr % 64),
-				     __ATOMIC_RELAXED) &
+	} else if (__atomic_fetch_or(&syscall_logged[nr / 64], 1UL << (nr % 64), __ATOMIC_RELAXED) &
 		   (1UL << (nr % 64))) {
 		return;
 	}

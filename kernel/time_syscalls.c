@@ -300,7 +300,9 @@ static void itimer_set(u64 value, u64 interval, u64 *old_value, u64 *old_interva
 			printk(KERN_WARNING "itimer: two timer threads\n");
 	}
 	flags = spin_lock_irqsave(&itimer_lock);
-	*old_value = sig->it_real_expires ? (sig->it_real_expires > now ? sig->it_real_expires - now : 1) : 0;
+	*old_value = sig->it_real_expires ?
+			     (sig->it_real_expires > now ? sig->it_real_expires - now : 1) :
+			     0;
 	*old_interval = sig->it_real_incr;
 	if (sig->it_real_expires)
 		list_del(&sig->itimer_node);

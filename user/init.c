@@ -13,10 +13,10 @@
 static const char *demo = "echo '--- busybox on teachos ---';"
 			  "uname -a;"
 			  "cat /etc/motd;"
-			  "echo 'processes: '$(ps 2>/dev/null | wc -l)' lines of ps';"
 			  "mkdir -p /tmp/demo && cd /tmp/demo;"
 			  "for i in 1 2 3; do echo line $i >> file; done;"
 			  "echo \"file has $(wc -l < file) lines\";"
+			  "echo \"CPUs online: $(nproc)\";"
 			  "echo hello | tr a-z A-Z;"
 			  "echo '--- demo done ---'";
 

@@ -21,8 +21,9 @@
  *
  * Locks: tty.lock (IRQ-safe spinlock) guards termios, the buffers and the
  * job-control ids, and serialises output to the UART (echo runs in the
- * interrupt handler).  Reads are one at a time (read_mutex); a reader
- * sleeps on read_wait, interruptibly.  User copies never happen under
+ * interrupt handler).  Readers take bytes under tty.lock (at most a line,
+ * BOUNCE bytes at a time: concurrent readers may split a very long line)
+ * and sleep on read_wait, interruptibly.  User copies never happen under
  * tty.lock: data moves through a small bounce buffer.  Signals are sent
  * after tty.lock is dropped (kill_pgrp is interrupt-safe).
  */
@@ -120,7 +121,6 @@ struct tty {
 	char line[N_TTY_BUF];
 	unsigned int line_len;
 	struct wait_queue_head read_wait;
-	struct mutex read_mutex;
 };
 
 static struct tty console_tty = {
@@ -135,7 +135,6 @@ static struct tty console_tty = {
 	},
 	.ws = { 24, 80, 0, 0 },
 	.read_wait = __WAIT_QUEUE_HEAD_INITIALIZER(console_tty.read_wait),
-	.read_mutex = __MUTEX_INITIALIZER(console_tty.read_mutex),
 };
 
 static bool L(struct tty *t, u32 f) { return t->termios.c_lflag & f; }
@@ -406,7 +405,6 @@ static ssize_t tty_read(struct kiocb *iocb, struct iov_iter *to)
 	char buf[BOUNCE];
 	int err = 0;
 
-	mutex_lock(&t->read_mutex);
 	for (;;) {
 		unsigned long flags = spin_lock_irqsave(&t->lock);
 		bool canon = L(t, ICANON), line_done = false;
@@ -452,7 +450,6 @@ static ssize_t tty_read(struct kiocb *iocb, struct iov_iter *to)
 		if (err || (deadline && !readable(t)))
 			break;
 	}
-	mutex_unlock(&t->read_mutex);
 	return done ? (ssize_t)done : err;
 }
 

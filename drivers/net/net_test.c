@@ -308,12 +308,12 @@ static int net_test_run(bool loss_mode)
 		err = 1;
 	}
 	/* DONE until acknowledged (bounded), then wait for the peer's DONE. */
-	for (int i = 0; i < 50 && !READ_ONCE(nt.got_done_ack); i++) {
+	for (int i = 0; i < 30 && !READ_ONCE(nt.got_done_ack); i++) {
 		send_frame(T_DONE, NET_FRAMES, nt.peer_mac);
 		wait_event_timeout(nt.wq, READ_ONCE(nt.got_done_ack), 100 * MS);
 	}
 	wait_event_timeout(nt.wq, READ_ONCE(nt.peer_done), 10 * NSEC_PER_SEC);
-	msleep(300); /* answer the peer's last DONEs */
+	msleep(loss_mode ? 1000 : 300); /* answer the peer's last DONEs */
 	spin_lock(&nt.lock);
 	u64 ms = (ktime_get_ns() - start) / MS;
 	u32 lost = NET_FRAMES - nt.rx_count;

@@ -119,37 +119,37 @@ struct rlimit64 {
 #define CLONE_CHILD_SETTID 0x01000000
 
 /* signal_struct.flags */
-#define SIGNAL_GROUP_EXIT 0x1	/* exit_group or a fatal signal: all threads die */
-#define SIGNAL_STOPPED 0x2	/* stopped by SIGSTOP & co */
-#define SIGNAL_STOP_REPORT 0x4	/* the stop is not yet reported to wait */
-#define SIGNAL_CONT_REPORT 0x8	/* a SIGCONT is not yet reported to wait */
+#define SIGNAL_GROUP_EXIT 0x1 /* exit_group or a fatal signal: all threads die */
+#define SIGNAL_STOPPED 0x2 /* stopped by SIGSTOP & co */
+#define SIGNAL_STOP_REPORT 0x4 /* the stop is not yet reported to wait */
+#define SIGNAL_CONT_REPORT 0x8 /* a SIGCONT is not yet reported to wait */
 
 #define EXIT_ZOMBIE 1
 #define EXIT_DEAD 2
 
 struct signal_struct {
-	atomic_t count;		      /* tasks pointing here until released */
-	int nr_threads;		      /* live threads */
+	atomic_t count; /* tasks pointing here until released */
+	int nr_threads; /* live threads */
 	struct list_head thread_head; /* task->thread_node of every thread */
 	struct task_struct *leader;
 	/* signals: sighand->siglock */
 	u64 shared_pending;
 	struct ksiginfo shared_info[_NSIG];
-	unsigned int flags;		     /* SIGNAL_* */
-	int group_exit_code;		     /* wait status when SIGNAL_GROUP_EXIT */
-	int stop_sig;			     /* last stop signal */
+	unsigned int flags; /* SIGNAL_* */
+	int group_exit_code; /* wait status when SIGNAL_GROUP_EXIT */
+	int stop_sig; /* last stop signal */
 	struct task_struct *group_exec_task; /* execve waiting for the others to die */
 	/* exit and wait: tasklist_lock */
-	int exit_state;			      /* 0, EXIT_ZOMBIE, EXIT_DEAD */
-	int exit_status;		      /* wait status of a zombie */
+	int exit_state; /* 0, EXIT_ZOMBIE, EXIT_DEAD */
+	int exit_status; /* wait status of a zombie */
 	struct wait_queue_head wait_chldexit; /* wait4 of this process sleeps here */
-	struct completion *vfork_done;	      /* parent of a vfork child */
+	struct completion *vfork_done; /* parent of a vfork child */
 	int pgrp, session;
 	/* limits and accounting */
 	struct rlimit64 rlim[RLIM_NLIMITS];
 	u64 start_ns;
 	u64 dead_threads_ns; /* CPU time of exited threads */
-	u64 children_ns;     /* CPU time of reaped children */
+	u64 children_ns; /* CPU time of reaped children */
 	/* ITIMER_REAL (kernel/time_syscalls.c) */
 	u64 it_real_expires, it_real_incr;
 	struct list_head itimer_node;
@@ -159,14 +159,14 @@ struct signal_struct {
 
 struct uthread {
 	struct task_struct *task;
-	struct list_head pid_node;  /* pid hash */
+	struct list_head pid_node; /* pid hash */
 	struct list_head proc_node; /* all processes (leaders only) */
 	struct list_head reap_node; /* release queue */
 	struct ksiginfo info[_NSIG]; /* for task->pending */
 	struct kstack altstack;
-	u64 saved_sigmask;    /* sigsuspend/ppoll: mask to restore */
+	u64 saved_sigmask; /* sigsuspend/ppoll: mask to restore */
 	bool restore_sigmask; /* ... once a handler frame holds it or none runs */
-	bool temp_sigmask;    /* set_user_sigmask() installed a mask */
+	bool temp_sigmask; /* set_user_sigmask() installed a mask */
 	/* the last user exception, for the signal frame's sigcontext */
 	u64 fault_trapno, fault_error, fault_cr2;
 	u64 robust_list, robust_len;
@@ -178,10 +178,7 @@ static inline struct uthread *task_uthread(struct task_struct *t)
 	return (struct uthread *)t->sigaltstack;
 }
 static inline bool is_user_task(const struct task_struct *t) { return t->signal != NULL; }
-static inline bool thread_group_leader(const struct task_struct *t)
-{
-	return t->group_leader == t;
-}
+static inline bool thread_group_leader(const struct task_struct *t) { return t->group_leader == t; }
 
 extern spinlock_t tasklist_lock;
 extern struct task_struct *child_reaper; /* init's leader, or NULL */
@@ -246,7 +243,7 @@ struct elf_info {
 	u16 type, phnum;
 	u64 entry, phoff;
 	u64 phdr_vaddr; /* where the program headers are in memory (unbiased) */
-	u64 lo, hi;	/* page-aligned span of the PT_LOAD segments */
+	u64 lo, hi; /* page-aligned span of the PT_LOAD segments */
 	bool has_interp;
 };
 

@@ -1,6 +1,7 @@
 /*
- * signal.h - POSIX signals on the Linux x86_64 ABI (kernel/signal.c,
- * kernel/signal_frame.c).
+ * signal.h - POSIX signals on the Linux x86_64 ABI (kernel/signal.c: sending;
+ * signal_deliver.c: delivery and default actions; signal_syscalls.c: masks
+ * and handlers; signal_frame.c: the handler's stack frame, rt_sigreturn).
  *
  * State:
  *   task->pending    signals sent to that thread (tkill, faults), a bit per
@@ -138,12 +139,12 @@ struct sighand_struct {
 /* What the kernel keeps about one pending signal (becomes a siginfo_t). */
 struct ksiginfo {
 	int signo;
-	int code;  /* SI_USER, SI_TKILL, SI_KERNEL, SEGV_MAPERR, CLD_EXITED... */
+	int code; /* SI_USER, SI_TKILL, SI_KERNEL, SEGV_MAPERR, CLD_EXITED... */
 	int errno_;
-	int pid;   /* sender (kill) or child (SIGCHLD) */
+	int pid; /* sender (kill) or child (SIGCHLD) */
 	u32 uid;
-	int status;	/* SIGCHLD: exit code or signal */
-	u64 addr;	/* faults: si_addr; sigqueue: si_value */
+	int status; /* SIGCHLD: exit code or signal */
+	u64 addr; /* faults: si_addr; sigqueue: si_value */
 	u64 utime, stime; /* SIGCHLD: clock ticks */
 };
 
@@ -198,8 +199,8 @@ void flush_signal_handlers(struct task_struct *t);
  * by exit_to_user_mode() with interrupts enabled. */
 void do_signal(struct pt_regs *regs);
 /* Installs the handler frame (kernel/signal_frame.c); false: bad stack. */
-bool setup_rt_frame(int sig, const struct k_sigaction *ka, const struct ksiginfo *info,
-		    u64 oldmask, struct pt_regs *regs);
+bool setup_rt_frame(int sig, const struct k_sigaction *ka, const struct ksiginfo *info, u64 oldmask,
+		    struct pt_regs *regs);
 /* Default action of sig: what the kernel does without a handler. */
 enum sig_default { SIG_DEF_TERM, SIG_DEF_CORE, SIG_DEF_IGN, SIG_DEF_STOP, SIG_DEF_CONT };
 enum sig_default sig_default_action(int sig);

@@ -4,7 +4,8 @@
  *
  * It runs as PID 1 on both (init=/bin/bench here, rdinit=/bin/bench on
  * Linux) and prints machine-readable lines on stdout:
- *   BENCH-START                  the very first thing main() does; the host
+ *   BENCH-START                  printed before any other work (only argv[1]
+ *                                is looked at first); the host
  *                                times power-on to this line (metric boot)
  *   BENCH <metric> <value> <unit>  one result
  *   BENCH-FAIL <metric> <reason>   a metric that could not run (an errno)
