@@ -41,6 +41,11 @@ trap_common:
 	testb $3, 24(%rsp)
 	jz 1f
 	swapgs
+	/* Clear AC that user mode may have set: with SMAP it would let
+	 * kernel code touch user memory outside the uaccess helpers. */
+	pushfq
+	andq $~0x40000, (%rsp)
+	popfq
 1:	pushq %rax
 	pushq %rbx
 	pushq %rcx
