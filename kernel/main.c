@@ -75,13 +75,13 @@ static void cpu_features_init(void)
 	u64 cr4 = read_cr4();
 	u64 cr0;
 
-	cr4 |= 1 << 7;	/* PGE: global pages */
-	cr4 |= 1 << 9;	/* OSFXSR: user programs use SSE (FXSAVE/FXRSTOR) */
+	cr4 |= 1 << 7; /* PGE: global pages */
+	cr4 |= 1 << 9; /* OSFXSR: user programs use SSE (FXSAVE/FXRSTOR) */
 	cr4 |= 1 << 10; /* OSXMMEXCPT: SIMD exceptions as #XM */
 	write_cr4(cr4);
 	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
 	cr0 &= ~(1ULL << 2); /* EM off: the FPU exists */
-	cr0 |= 1ULL << 1;    /* MP */
+	cr0 |= 1ULL << 1; /* MP */
 	cr0 &= ~(1ULL << 3); /* TS off: no lazy FPU switching */
 	__asm__ volatile("mov %0, %%cr0" ::"r"(cr0));
 	__asm__ volatile("fninit");

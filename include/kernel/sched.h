@@ -36,17 +36,17 @@ struct task_struct {
 	unsigned long ksp;
 	volatile long state;
 	int pid;
-	int cpu;		/* CPU whose run queue holds it (or last ran on) */
+	int cpu; /* CPU whose run queue holds it (or last ran on) */
 	bool on_rq;
-	bool on_cpu;		/* currently executing: not yet switched away */
-	int prio_slice;		/* ticks left in its time slice */
-	int saved_preempt;	/* preempt_count while switched out */
+	bool on_cpu; /* currently executing: not yet switched away */
+	int prio_slice; /* ticks left in its time slice */
+	int saved_preempt; /* preempt_count while switched out */
 	unsigned long flags;
 	char comm[24];
-	void *stack;		/* base of the kernel stack (KSTACK_SIZE) */
+	void *stack; /* base of the kernel stack (KSTACK_SIZE) */
 	struct list_head run_list;
 	struct list_head all_list;
-	u64 sum_exec_ns;	/* time on CPU */
+	u64 sum_exec_ns; /* time on CPU */
 	u64 last_ran_ns;
 	u64 nr_switches;
 	int exit_code;
@@ -61,29 +61,29 @@ struct task_struct {
 	struct address_space *faults_disabled_mapping;
 	struct mm_struct *mm;
 	/* user processes (kernel/fork.c, exit.c, signal.c; fs/ for files) */
-	int tgid;			/* thread group (process) id */
+	int tgid; /* thread group (process) id */
 	struct task_struct *group_leader;
 	struct task_struct *parent;
-	struct list_head children;	/* of a group leader */
+	struct list_head children; /* of a group leader */
 	struct list_head sibling;
-	struct list_head thread_node;	/* in the group's thread list */
+	struct list_head thread_node; /* in the group's thread list */
 	struct files_struct *files;
 	struct fs_struct *fs;
 	struct sighand_struct *sighand;
 	struct signal_struct *signal;
-	u64 blocked;			/* signal mask */
-	u64 pending;			/* signals pending for this thread */
+	u64 blocked; /* signal mask */
+	u64 pending; /* signals pending for this thread */
 	void *sigaltstack;
 	int *clear_child_tid;
 	int *set_child_tid;
 	int exit_signal;
-	struct pt_regs *user_regs;	/* saved user registers on entry */
+	struct pt_regs *user_regs; /* saved user registers on entry */
 	int (*fn)(void *);
 	void *arg;
-	int pinned_cpu;		/* -1: may run anywhere */
-	bool exited;		/* switched away for the last time (joinable) */
-	u64 fs_base;		/* user TLS (arch_prctl) */
-	void *fpu_state;	/* 512-byte FXSAVE area of a user task, or NULL */
+	int pinned_cpu; /* -1: may run anywhere */
+	bool exited; /* switched away for the last time (joinable) */
+	u64 fs_base; /* user TLS (arch_prctl) */
+	void *fpu_state; /* 512-byte FXSAVE area of a user task, or NULL */
 };
 
 /* Called on every switch, before the stack changes: switches address

@@ -28,19 +28,19 @@ struct task_struct;
 struct runqueue;
 
 struct cpu {
-	struct cpu *self;		/* 0: for this_cpu() */
-	unsigned long user_rsp;		/* 8: syscall entry scratch */
-	unsigned long kstack_top;	/* 16: kernel stack of current task */
-	struct task_struct *curr;	/* 24: the running task (see current) */
-	int preempt_count;		/* 32 */
-	int id;				/* 36: logical CPU number 0.. */
+	struct cpu *self; /* 0: for this_cpu() */
+	unsigned long user_rsp; /* 8: syscall entry scratch */
+	unsigned long kstack_top; /* 16: kernel stack of current task */
+	struct task_struct *curr; /* 24: the running task (see current) */
+	int preempt_count; /* 32 */
+	int id; /* 36: logical CPU number 0.. */
 	u32 apic_id;
 	bool online;
 	bool need_resched;
 	int irq_depth;
 	u64 gdt[8];
 	u8 tss[104] __aligned(16);
-	void *rq;			/* the scheduler's per-CPU run queue */
+	void *rq; /* the scheduler's per-CPU run queue */
 	struct task_struct *idle;
 	u64 ticks;
 	u64 irq_count;

@@ -238,10 +238,7 @@ void irq_exit_maybe_resched(void)
 
 bool in_atomic_context(void) { return preempt_count() != 0 || irqs_disabled(); }
 
-void yield(void)
-{
-	schedule();
-}
+void yield(void) { schedule(); }
 
 void set_current_state(long state)
 {

@@ -37,13 +37,38 @@ void (*user_exception_hook)(struct pt_regs *regs, int vector);
 int (*page_fault_hook)(struct pt_regs *regs, unsigned long addr, u64 err);
 
 static const char *const exception_names[32] = {
-	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
-	"invalid opcode", "device not available", "double fault", "coprocessor overrun",
-	"invalid TSS", "segment not present", "stack fault", "general protection",
-	"page fault", "reserved", "x87 FP error", "alignment check", "machine check",
-	"SIMD FP error", "virtualization", "control protection", "reserved", "reserved",
-	"reserved", "reserved", "reserved", "reserved", "hypervisor injection",
-	"VMM communication", "security", "reserved",
+	"divide error",
+	"debug",
+	"NMI",
+	"breakpoint",
+	"overflow",
+	"bound range",
+	"invalid opcode",
+	"device not available",
+	"double fault",
+	"coprocessor overrun",
+	"invalid TSS",
+	"segment not present",
+	"stack fault",
+	"general protection",
+	"page fault",
+	"reserved",
+	"x87 FP error",
+	"alignment check",
+	"machine check",
+	"SIMD FP error",
+	"virtualization",
+	"control protection",
+	"reserved",
+	"reserved",
+	"reserved",
+	"reserved",
+	"reserved",
+	"reserved",
+	"hypervisor injection",
+	"VMM communication",
+	"security",
+	"reserved",
 };
 
 static void set_gate(int vec, u64 handler, int ist, int dpl)
@@ -71,10 +96,10 @@ void idt_init(void)
 {
 	for (int v = 0; v < 256; v++)
 		set_gate(v, trap_stub_table[v], 0, 0);
-	set_gate(8, trap_stub_table[8], 1, 0);	/* double fault: IST1 */
-	set_gate(2, trap_stub_table[2], 2, 0);	/* NMI: IST2 */
+	set_gate(8, trap_stub_table[8], 1, 0); /* double fault: IST1 */
+	set_gate(2, trap_stub_table[2], 2, 0); /* NMI: IST2 */
 	set_gate(18, trap_stub_table[18], 3, 0); /* machine check: IST3 */
-	set_gate(3, trap_stub_table[3], 0, 3);	/* int3 allowed from user */
+	set_gate(3, trap_stub_table[3], 0, 3); /* int3 allowed from user */
 	idt_load();
 }
 
@@ -129,12 +154,13 @@ static void handle_exception(struct pt_regs *regs)
 	if (!user_mode(regs) && fixup_exception(regs))
 		return;
 	if (vec == 14)
-		panic_regs(regs, "unhandled page fault at address %#lx (%s %s, %s mode), error %#llx",
-			   cr2, regs->error_code & 1 ? "protection violation" : "page not present",
-			   regs->error_code & 2 ? "on write" :
-			   regs->error_code & 16 ? "on instruction fetch" : "on read",
-			   user_mode(regs) ? "user" : "kernel",
-			   (unsigned long long)regs->error_code);
+		panic_regs(
+			regs, "unhandled page fault at address %#lx (%s %s, %s mode), error %#llx",
+			cr2, regs->error_code & 1 ? "protection violation" : "page not present",
+			regs->error_code & 2  ? "on write" :
+			regs->error_code & 16 ? "on instruction fetch" :
+						"on read",
+			user_mode(regs) ? "user" : "kernel", (unsigned long long)regs->error_code);
 	panic_regs(regs, "exception %d (%s), error code %#llx", vec, exception_names[vec],
 		   (unsigned long long)regs->error_code);
 }
