@@ -4,7 +4,8 @@
  *
  * The loop (do_poll): mark the task TASK_INTERRUPTIBLE, ask every file's
  * f_op->poll for its ready mask; on the first pass each ->poll registers the
- * task on the wait queues that will signal a change (poll_wait); if nothing
+ * task on the wait queues that will signal a change (poll_wait), later
+ * passes re-queue those entries (a wake-up dequeues them); if nothing
  * is ready, no signal is pending and time is left, schedule().  Any wake_up
  * on a registered queue makes the task runnable again, so a change between
  * the check and schedule() is not lost.  Files without ->poll are always
@@ -68,6 +69,16 @@ unsigned int vfs_poll(struct file *f, poll_table *pt)
 	return f->f_op->poll(f, pt);
 }
 
+/* A wake-up takes the entry off its queue (kernel/sched/wait.c): put every
+ * entry back before each pass, so a wake-up that found nothing ready does
+ * not leave later ones unheard. */
+static void poll_rearm(poll_table *pt)
+{
+	for (struct poll_table_page *pg = pt->pages; pg; pg = pg->next)
+		for (int i = 0; i < pg->nr; i++)
+			prepare_to_wait(pg->e[i].wq, &pg->e[i].wait, TASK_INTERRUPTIBLE);
+}
+
 static void poll_freewait(poll_table *pt)
 {
 	while (pt->pages) {
@@ -121,6 +132,7 @@ static int do_poll(struct pollfd_k *fds, unsigned int n, s64 timeout_ns)
 
 	for (;;) {
 		set_current_state(TASK_INTERRUPTIBLE);
+		poll_rearm(&pt);
 		count = poll_pass(fds, n, &pt);
 		pt.enabled = false;
 		if (count || !timeout_ns || pt.error)
@@ -353,6 +365,19 @@ static int late_writer(void *arg)
 	return 0;
 }
 
+static char buf4k[4096];
+
+static int drain_twice(void *arg)
+{
+	struct late_write *w = arg;
+
+	msleep(30);
+	kernel_read(w->f, buf4k, 1, NULL); /* wakes writers, still not writable */
+	msleep(30);
+	kernel_read(w->f, buf4k, sizeof(buf4k), NULL);
+	return 0;
+}
+
 KTEST(fs_poll_wakeup)
 {
 	struct files_struct *saved = current->files;
@@ -382,6 +407,24 @@ KTEST(fs_poll_wakeup)
 	kthread_join(th);
 	r = do_poll(fds, 2, 0);
 	KT_ASSERT(t, r == 2 && fds[1].revents == POLLNVAL, "bad fd: POLLNVAL (%d)", r);
+	/* a full pipe: a 1-byte read wakes the writer side without making it
+	 * writable (PIPE_BUF of room needed); a later big read must still
+	 * wake the poll */
+	struct file *q[2];
+	KT_ASSERT(t, create_pipe_files(q, O_NONBLOCK) == 0, "second pipe");
+	while (kernel_write(q[1], buf4k, sizeof(buf4k), NULL) > 0)
+		;
+	fds[0].fd = fd_install_min(current->files, q[1], 0, false);
+	fds[0].events = POLLOUT;
+	w.f = q[0];
+	th = kthread_run(drain_twice, &w, "kt_polld");
+	t0 = ktime_get_ns();
+	r = do_poll(fds, 1, 3 * (s64)NSEC_PER_SEC);
+	KT_ASSERT(t, r == 1 && (fds[0].revents & POLLOUT), "writable: %d", r);
+	KT_ASSERT(t, ktime_get_ns() - t0 < NSEC_PER_SEC,
+		  "woken, not timed out, after a spurious wake");
+	kthread_join(th);
+	fput(q[0]);
 	fput(p[1]);
 	put_files(current->files);
 	current->files = saved;

@@ -442,3 +442,54 @@ KTEST(fs_initramfs_unpack)
 	KT_ASSERT(t, do_rmdir(AT_FDCWD, "/tmp/kt_cpio/dir") == 0, "rmdir dir");
 	KT_ASSERT(t, do_rmdir(AT_FDCWD, "/tmp/kt_cpio") == 0, "rmdir");
 }
+
+/* ---- the inode cache (iget_locked), as disk file systems will use it ---- */
+
+static struct file_system_type kt_icache_type = { .name = "kt_icache" };
+static const struct super_operations kt_icache_ops;
+
+struct iget_waiter {
+	struct super_block *sb;
+	struct inode *got;
+	bool was_new;
+};
+
+static int iget_thread(void *arg)
+{
+	struct iget_waiter *w = arg;
+
+	w->got = iget_locked(w->sb, 42); /* sleeps while the first caller has I_NEW */
+	w->was_new = w->got && (w->got->i_state & I_NEW);
+	return 0;
+}
+
+KTEST(fs_inode_cache)
+{
+	struct super_block *sb = sget_anon(&kt_icache_type, &kt_icache_ops);
+	struct iget_waiter w = { 0 };
+	struct task_struct *th;
+	struct inode *a, *b;
+
+	KT_ASSERT(t, sb, "superblock");
+	w.sb = sb;
+	a = iget_locked(sb, 42);
+	KT_ASSERT(t, a && (a->i_state & I_NEW) && a->i_ino == 42, "a new inode");
+	th = kthread_run(iget_thread, &w, "kt_iget");
+	msleep(30);
+	KT_ASSERT(t, !w.got, "a second iget waits while the inode is I_NEW");
+	a->i_mode = S_IFREG | 0644;
+	unlock_new_inode(a);
+	kthread_join(th);
+	KT_ASSERT(t, w.got == a && !w.was_new, "then it gets the same inode, ready");
+	iput(w.got);
+	iput(a);
+	b = iget_locked(sb, 42);
+	KT_ASSERT(t, b == a && !(b->i_state & I_NEW), "an unused inode stays cached");
+	iput(b);
+	prune_icache(sb);
+	b = iget_locked(sb, 42);
+	KT_ASSERT(t, b && (b->i_state & I_NEW), "pruned: the next iget reads it anew");
+	iget_failed(b);
+	KT_ASSERT(t, evict_inodes(sb) == 0, "no inode left");
+	generic_shutdown_super(sb);
+}

@@ -12,6 +12,10 @@
  * Only writes into the new (already current) mm follow, and they cannot
  * fail for lack of a mapping.
  *
+ * The executable stays referenced in signal->exe_file (inherited by fork);
+ * until there is a procfs, exec of "/proc/self/exe" that finds no such
+ * file runs it (busybox re-executes its applets that way).
+ *
  * The initial stack is Linux's: from the top, the file name, the argument
  * and environment strings, "x86_64", 16 random bytes, then (16-byte
  * aligned) argc, argv[], NULL, envp[], NULL and the auxiliary vector.
