@@ -7,6 +7,7 @@
  * CPU came from user mode (CS RPL 3) we swapgs on entry and exit so that
  * kernel code always finds its struct cpu at GS.
  */
+#include <x86/ptregs_asm.h>
 #include <x86/traps.h>
 
 	.macro STUB
@@ -46,41 +47,13 @@ trap_common:
 	pushfq
 	andq $~0x40000, (%rsp)
 	popfq
-1:	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+1:	PUSH_REGS
 	cld
 	movq %rsp, %rdi
 	call trap_entry
 	.globl ret_from_trap
 ret_from_trap:
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	POP_REGS
 	testb $3, 24(%rsp)
 	jz 2f
 	cli

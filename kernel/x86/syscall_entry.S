@@ -19,6 +19,7 @@
  * starts here on its own kernel stack, with regs at its top.
  */
 #include <kernel/smp.h>
+#include <x86/ptregs_asm.h>
 #include <x86/traps.h>
 
 #define SYSCALL_VECTOR 0x100
@@ -37,42 +38,14 @@ entry_SYSCALL_64:
 	pushq %rcx			/* rip */
 	pushq %rax			/* error_code: the original rax */
 	pushq $SYSCALL_VECTOR		/* vector */
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	PUSH_REGS
 	xorl %ebp, %ebp			/* ends backtraces here */
 	movq %rsp, %rdi
 	call do_syscall_64		/* returns with interrupts off */
 	testb %al, %al
 	jz 1f
 	/* sysret: rcx == rip and r11 == rflags were checked by the C code */
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	POP_REGS
 	addq $16, %rsp			/* vector, error_code: now at rip */
 	swapgs
 	movq 24(%rsp), %rsp		/* the user rsp */
