@@ -50,6 +50,9 @@ static inline void list_del(struct list_head *e)
 	e->prev = e;
 }
 
+/* list_del() above already leaves the entry pointing at itself. */
+static inline void list_del_init(struct list_head *e) { list_del(e); }
+
 static inline bool list_empty(const struct list_head *h) { return h->next == h; }
 
 static inline void list_move_tail(struct list_head *e, struct list_head *head)
