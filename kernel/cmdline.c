@@ -14,9 +14,9 @@
 #define MAX_INIT_ARGS 64
 
 static const char *const known_opts[] = {
-	"init",	 "loglevel",   "test",	"lockdep",     "hung_task", "naive",
-	"root",	 "node",       "nodes", "page_poison", "seed",	    "console",
-	"quiet", "rootfstype", "ktest", "bench",       "mem",
+	"init",	 "loglevel", "test",	    "lockdep",	    "hung_task",   "naive", "root",
+	"node",	 "nodes",    "page_poison", "seed",	    "console",	   "quiet", "rootfstype",
+	"ktest", "bench",    "mem",	    "dirty_expire", "dirty_ratio", /* fs/fs-writeback.c */
 };
 
 static char buf[CMDLINE_MAX];

@@ -7,7 +7,7 @@
  * CPU came from user mode (CS RPL 3) we swapgs on entry and exit so that
  * kernel code always finds its struct cpu at GS.
  */
-#include <x86/ptregs_asm.h>
+#include <x86/ptregs_asm.inc>
 #include <x86/traps.h>
 
 	.macro STUB

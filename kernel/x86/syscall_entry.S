@@ -19,7 +19,7 @@
  * starts here on its own kernel stack, with regs at its top.
  */
 #include <kernel/smp.h>
-#include <x86/ptregs_asm.h>
+#include <x86/ptregs_asm.inc>
 #include <x86/traps.h>
 
 #define SYSCALL_VECTOR 0x100
