@@ -13,7 +13,14 @@
  * before it locks the page-cache page: a fault in the copy (the buffer may be
  * a mapping of this very page) then never waits for a page lock held by the
  * faulting task itself.
+ *
+ * Hooks of the other page-cache files: pages of writeback-capable mappings
+ * join the LRU (mm/vmscan.c) when added and leave it when removed; PG_dirty
+ * of a cached page changes under tree_lock, with the global dirty count
+ * (fs/fs-writeback.c); reads start readahead (fs/readahead.c) and mark the
+ * pages they use accessed; writes call balance_dirty_pages_ratelimited().
  */
+#include "internal.h"
 #include <fs/fs.h>
 #include <kernel/init.h>
 #include <kernel/printk.h>
@@ -104,6 +111,7 @@ void address_space_init(struct address_space *mapping, struct inode *host)
 	spin_lock_init(&mapping->tree_lock);
 	spin_lock_init(&mapping->i_mmap_lock);
 	INIT_LIST_HEAD(&mapping->i_mmap);
+	pagecache_lock_init(mapping);
 }
 
 int add_to_page_cache(struct page *page, struct address_space *mapping, pgoff_t index)
@@ -124,6 +132,8 @@ int add_to_page_cache(struct page *page, struct address_space *mapping, pgoff_t 
 	if (err) {
 		page->mapping = NULL;
 		put_page(page);
+	} else if (mapping_can_writeback(mapping)) {
+		lru_cache_add(page); /* reclaimable (mm/vmscan.c); locked: stays */
 	}
 	return err;
 }
@@ -232,6 +242,21 @@ struct page *read_mapping_page(struct address_space *mapping, pgoff_t index, str
 	}
 }
 
+/* Caller holds tree_lock.  PG_dirty of a page in a mapping changes only
+ * under its tree_lock, so nrdirty and the global dirty count stay exact. */
+static void page_cache_delete(struct address_space *mapping, struct page *page)
+{
+	page_tree_delete(&mapping->pages, page->index);
+	mapping->nrpages--;
+	if (PageDirty(page)) {
+		ClearPageDirty(page);
+		mapping->nrdirty--;
+		account_page_cleaned(mapping);
+	}
+	lru_cache_del(page);
+	page->mapping = NULL;
+}
+
 void delete_from_page_cache(struct page *page)
 {
 	struct address_space *mapping = page->mapping;
@@ -241,32 +266,59 @@ void delete_from_page_cache(struct page *page)
 	if (!mapping)
 		return;
 	flags = spin_lock_irqsave(&mapping->tree_lock);
-	page_tree_delete(&mapping->pages, page->index);
-	mapping->nrpages--;
-	if (PageDirty(page)) {
-		ClearPageDirty(page);
-		mapping->nrdirty--;
-	}
-	page->mapping = NULL;
+	page_cache_delete(mapping, page);
 	spin_unlock_irqrestore(&mapping->tree_lock, flags);
 	put_page(page);
+}
+
+bool remove_mapping(struct address_space *mapping, struct page *page)
+{
+	unsigned long flags;
+
+	BUG_ON(!PageLocked(page));
+	flags = spin_lock_irqsave(&mapping->tree_lock);
+	/* The cache's reference and the caller's: nobody else can see it. */
+	if (page->mapping != mapping || page_count(page) != 2 || PageDirty(page) ||
+	    PageWriteback(page)) {
+		spin_unlock_irqrestore(&mapping->tree_lock, flags);
+		return false;
+	}
+	page_cache_delete(mapping, page);
+	spin_unlock_irqrestore(&mapping->tree_lock, flags);
+	put_page(page);
+	return true;
 }
 
 bool set_page_dirty(struct page *page)
 {
 	struct address_space *mapping = page->mapping;
-	unsigned long flags;
 
 	if (mapping && mapping->a_ops && mapping->a_ops->set_page_dirty)
 		return mapping->a_ops->set_page_dirty(page);
-	if (test_and_set_bit(PG_dirty, &page->flags))
-		return false;
-	if (mapping) {
-		flags = spin_lock_irqsave(&mapping->tree_lock);
-		if (page->mapping == mapping)
-			mapping->nrdirty++;
+	return __set_page_dirty_nobuffers(page);
+}
+
+bool __set_page_dirty_nobuffers(struct page *page)
+{
+	struct address_space *mapping = page->mapping;
+	unsigned long flags;
+	bool counted = false;
+
+	if (!mapping)
+		return !test_and_set_bit(PG_dirty, &page->flags);
+	flags = spin_lock_irqsave(&mapping->tree_lock);
+	if (test_and_set_bit(PG_dirty, &page->flags)) {
 		spin_unlock_irqrestore(&mapping->tree_lock, flags);
+		return false;
 	}
+	if (page->mapping == mapping) {
+		mapping->nrdirty++;
+		account_page_dirtied(mapping);
+		counted = true;
+	}
+	spin_unlock_irqrestore(&mapping->tree_lock, flags);
+	if (counted && mapping_can_writeback(mapping))
+		__mark_inode_dirty(mapping->host, I_DIRTY_PAGES);
 	return true;
 }
 
@@ -274,16 +326,18 @@ bool clear_page_dirty_for_io(struct page *page)
 {
 	struct address_space *mapping = page->mapping;
 	unsigned long flags;
+	bool was;
 
-	if (!test_and_clear_bit(PG_dirty, &page->flags))
-		return false;
-	if (mapping) {
-		flags = spin_lock_irqsave(&mapping->tree_lock);
-		if (page->mapping == mapping)
-			mapping->nrdirty--;
-		spin_unlock_irqrestore(&mapping->tree_lock, flags);
+	if (!mapping)
+		return test_and_clear_bit(PG_dirty, &page->flags);
+	flags = spin_lock_irqsave(&mapping->tree_lock);
+	was = test_and_clear_bit(PG_dirty, &page->flags);
+	if (was && page->mapping == mapping) {
+		mapping->nrdirty--;
+		account_page_cleaned(mapping);
 	}
-	return true;
+	spin_unlock_irqrestore(&mapping->tree_lock, flags);
+	return was;
 }
 
 unsigned long mapping_nrpages(struct address_space *mapping) { return READ_ONCE(mapping->nrpages); }
@@ -335,47 +389,11 @@ void truncate_inode_pages(struct address_space *mapping, loff_t lstart)
 
 int filemap_write_and_wait_range(struct address_space *mapping, loff_t start, loff_t end)
 {
-	struct writeback_control wbc = { WB_SYNC_ALL, (long)(~0UL >> 1) };
-	struct page *pages[GANG];
-	pgoff_t next = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT;
-	unsigned long flags;
-	unsigned int n;
-	int err = 0;
+	/* Start every page's I/O first, then wait (fs/fs-writeback.c). */
+	int err = filemap_fdatawrite_range(mapping, start, end);
+	int err2 = filemap_fdatawait_range(mapping, start, end);
 
-	if (!mapping->a_ops || !mapping->a_ops->writepage)
-		return 0; /* in-memory: nothing to write back */
-	for (;;) {
-		flags = spin_lock_irqsave(&mapping->tree_lock);
-		n = page_tree_gang_lookup(&mapping->pages, (void **)pages, next, GANG, &next);
-		for (unsigned int i = 0; i < n; i++)
-			get_page(pages[i]);
-		spin_unlock_irqrestore(&mapping->tree_lock, flags);
-		if (!n)
-			break;
-		for (unsigned int i = 0; i < n; i++) {
-			struct page *page = pages[i];
-			if (page->index <= last) {
-				lock_page(page);
-				wait_on_page_writeback(page);
-				if (page->mapping == mapping && clear_page_dirty_for_io(page)) {
-					int r = mapping->a_ops->writepage(page, &wbc);
-					if (r && !err)
-						err = r;
-					wait_on_page_writeback(page);
-					if (PageError(page) && !err)
-						err = -EIO;
-				} else {
-					unlock_page(page);
-				}
-			}
-			put_page(page);
-		}
-		if (next > last)
-			break;
-	}
-	if (test_and_clear_bit(AS_EIO, &mapping->flags) && !err)
-		err = -EIO;
-	return err;
+	return err ? err : err2;
 }
 
 /* ---- buffered read ---- */
@@ -394,17 +412,24 @@ ssize_t filemap_read(struct kiocb *iocb, struct iov_iter *to)
 		loff_t pos = iocb->ki_pos, isize = i_size_read(inode);
 		unsigned int off = pos & (PAGE_SIZE - 1);
 		size_t n = MIN(PAGE_SIZE - off, iov_iter_count(to)), copied;
+		unsigned long ra_req; /* pages this read still wants: for readahead */
 		struct page *page;
 
 		if (pos >= isize)
 			break;
 		if ((loff_t)n > isize - pos)
 			n = isize - pos;
+		ra_req = MIN((loff_t)iov_iter_count(to), isize - pos);
+		ra_req = DIV_ROUND_UP(off + ra_req, PAGE_SIZE);
+		pagecache_add_get(mapping); /* no page locked here (invariant 1) */
+		page_cache_readahead(mapping, &file->f_ra, file, pos >> PAGE_SHIFT, ra_req);
 		page = read_mapping_page(mapping, pos >> PAGE_SHIFT, file);
+		pagecache_add_put(mapping);
 		if (IS_ERR(page)) {
 			err = PTR_ERR(page);
 			break;
 		}
+		mark_page_accessed(page);
 		/* No page lock while copying out: the user buffer may fault. */
 		copied = copy_to_iter((char *)page_address(page) + off, n, to);
 		put_page(page);
@@ -420,6 +445,10 @@ ssize_t filemap_read(struct kiocb *iocb, struct iov_iter *to)
 
 ssize_t generic_file_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
+	struct address_space *mapping = iocb->ki_filp->f_mapping;
+
+	if ((iocb->ki_flags & IOCB_DIRECT) && mapping->a_ops && mapping->a_ops->direct_IO)
+		return mapping->a_ops->direct_IO(iocb, to);
 	return filemap_read(iocb, to);
 }
 
@@ -454,13 +483,18 @@ ssize_t generic_perform_write(struct kiocb *iocb, struct iov_iter *from)
 			err = -EFAULT;
 			break;
 		}
+		pagecache_add_get(mapping); /* before write_begin locks the page */
 		err = a_ops->write_begin(file, mapping, pos, got, &page);
-		if (err)
+		if (err) {
+			pagecache_add_put(mapping);
 			break; /* the bytes in bounce are lost: a short write */
+		}
 		memcpy((char *)page_address(page) + off, bounce, got);
 		err = a_ops->write_end(file, mapping, pos, got, got, page);
+		pagecache_add_put(mapping);
 		if (err < 0)
 			break;
+		balance_dirty_pages_ratelimited(mapping); /* may sleep: no lock but i_rwsem */
 		err = 0;
 		done += got;
 		iocb->ki_pos += got;
@@ -483,14 +517,26 @@ static void file_update_time(struct file *file)
 ssize_t generic_file_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
 	struct inode *inode = file_inode(iocb->ki_filp);
+	struct address_space *mapping = iocb->ki_filp->f_mapping;
 	ssize_t ret;
 
+	if ((iocb->ki_flags & IOCB_DIRECT) && mapping->a_ops && mapping->a_ops->direct_IO) {
+		/* not under i_rwsem: O_DIRECT writers of one file run in parallel */
+		inode_lock(inode);
+		if (iocb->ki_flags & IOCB_APPEND)
+			iocb->ki_pos = i_size_read(inode);
+		file_update_time(iocb->ki_filp);
+		inode_unlock(inode);
+		ret = mapping->a_ops->direct_IO(iocb, from);
+		goto sync;
+	}
 	inode_lock(inode);
 	if (iocb->ki_flags & IOCB_APPEND)
 		iocb->ki_pos = i_size_read(inode);
 	file_update_time(iocb->ki_filp);
 	ret = generic_perform_write(iocb, from);
 	inode_unlock(inode);
+sync:
 	if (ret > 0 && (iocb->ki_flags & IOCB_DSYNC)) {
 		int err = vfs_fsync(iocb->ki_filp, 1);
 		if (err)
@@ -548,14 +594,24 @@ int filemap_fault(struct vm_fault *vmf)
 	struct file *file = vmf->vma->vm_file;
 	struct address_space *mapping = file->f_mapping;
 	struct inode *inode = mapping->host;
-	loff_t size = i_size_read(inode);
 	struct page *page;
+	loff_t size;
+	int ret;
 
-	if (vmf->pgoff >= (u64)((size + PAGE_SIZE - 1) >> PAGE_SHIFT))
+	/* ADD state first (no page locked yet), faults_disabled_mapping rules */
+	ret = pagecache_fault_lock(vmf, mapping);
+	if (ret)
+		return ret;
+	size = i_size_read(inode);
+	if (vmf->pgoff >= (u64)((size + PAGE_SIZE - 1) >> PAGE_SHIFT)) {
+		pagecache_add_put(mapping);
 		return VM_FAULT_SIGBUS;
+	}
 	page = read_mapping_page(mapping, vmf->pgoff, file);
+	pagecache_add_put(mapping);
 	if (IS_ERR(page))
 		return PTR_ERR(page) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+	mark_page_accessed(page); /* mapped pages get a second chance too */
 	vmf->page = page;
 	return 0;
 }
@@ -563,16 +619,23 @@ int filemap_fault(struct vm_fault *vmf)
 int filemap_page_mkwrite(struct vm_fault *vmf)
 {
 	struct page *page = vmf->page;
-	struct inode *inode = vmf->vma->vm_file->f_mapping->host;
+	struct address_space *mapping = vmf->vma->vm_file->f_mapping;
+	struct inode *inode = mapping->host;
+	int ret;
 
+	ret = pagecache_fault_lock(vmf, mapping); /* before the page lock */
+	if (ret)
+		return ret;
 	lock_page(page);
 	if (page->mapping != inode->i_mapping) {
 		unlock_page(page);
+		pagecache_add_put(mapping);
 		return VM_FAULT_SIGBUS; /* truncated */
 	}
 	set_page_dirty(page);
 	inode->i_mtime = inode->i_ctime = current_time();
 	unlock_page(page);
+	pagecache_add_put(mapping);
 	return 0;
 }
 

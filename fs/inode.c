@@ -80,6 +80,8 @@ static struct inode *alloc_inode(struct super_block *sb)
 	INIT_LIST_HEAD(&inode->i_hash);
 	INIT_LIST_HEAD(&inode->i_sb_list);
 	INIT_LIST_HEAD(&inode->i_lru);
+	inode->i_wb_state = 0;
+	INIT_LIST_HEAD(&inode->i_io_list);
 	address_space_init(&inode->i_data, inode);
 	inode->i_mapping = &inode->i_data;
 	spin_lock(&sb->s_inode_list_lock);
@@ -218,6 +220,7 @@ static void evict(struct inode *inode)
 {
 	const struct super_operations *op = inode->i_sb->s_op;
 
+	inode_writeback_evict(inode); /* off the dirty list (fs/fs-writeback.c) */
 	if (op && op->evict_inode)
 		op->evict_inode(inode);
 	else
@@ -337,7 +340,8 @@ void init_special_inode(struct inode *inode, umode_t mode, dev_t rdev)
 	} else if (S_ISFIFO(mode)) {
 		inode->i_fop = &pipefifo_fops;
 	} else if (S_ISBLK(mode)) {
-		inode->i_rdev = rdev; /* block devices: no driver yet (open fails) */
+		inode->i_fop = &def_blk_fops; /* fs/block_dev.c */
+		inode->i_rdev = rdev;
 	}
 }
 
@@ -382,9 +386,11 @@ void truncate_setsize(struct inode *inode, loff_t newsize)
 	/* Mapped pages beyond the new end go from page tables first, then from
 	 * the cache; the second unmap catches a fault that raced in between
 	 * (its page was just removed, so it maps nothing new). */
+	pagecache_block_get(inode->i_mapping); /* no page comes in meanwhile */
 	unmap_mapping_range(inode->i_mapping, hole, 0, true);
 	truncate_inode_pages(inode->i_mapping, newsize);
 	unmap_mapping_range(inode->i_mapping, hole, 0, true);
+	pagecache_block_put(inode->i_mapping);
 }
 
 int simple_setattr(struct dentry *dentry, struct iattr *attr)

@@ -57,6 +57,28 @@ int devtmpfs_populate(void);
 int init_ramfs_fs(void);
 int chrdev_open(struct inode *inode, struct file *filp);
 
+/* fs-writeback.c: the global dirty page count, changed under the
+ * mapping's tree_lock by filemap.c (only writeback-capable mappings count);
+ * eviction: writes a still-linked dirty inode, takes it off the dirty
+ * list and waits for writeback in progress (I_SYNC). */
+void account_page_dirtied(struct address_space *mapping);
+void account_page_cleaned(struct address_space *mapping);
+void inode_writeback_evict(struct inode *inode);
+/* A WB_SYNC_ALL pass over the dirty inodes of sb (all when NULL): every
+ * dirty page written and waited for, then ->write_inode(inode, 1). */
+int writeback_inodes_sync(struct super_block *sb);
+/* sync.c: ->sync_fs(sb, 0) on every live writable superblock. */
+void sync_supers_nowait(void);
+/* block_dev.c: flushes the write cache of every writable disk; makes
+ * /dev/vda... (again: after root= put a new /dev in place). */
+void blkdev_flush_all(void);
+int blkdev_create_nodes(void);
+
+/* namespace.c: root= (do_mounts.c): newmnt (a detached mount) becomes the
+ * root of the mount tree and the old root mount is attached on put_old, a
+ * directory inside newmnt (a path relative to its root). */
+int change_root(struct vfsmount *newmnt, const char *put_old);
+
 /* pipe.c */
 int pipefs_init(void);
 void free_pipe_info(struct pipe_inode_info *p); /* at inode eviction */

@@ -13,6 +13,9 @@
  * (d_mounted changes under both).  The parent chain of a mount that some
  * path references cannot change: a mount with children is never unmounted.
  *
+ * change_root() (root= at boot, fs/do_mounts.c) makes another mount the
+ * root of the tree and hangs the old root below it.
+ *
  * mount(2) knows the types registered with register_filesystem(): ramfs and
  * tmpfs (the same in-memory file system) today; types that need a device
  * answer -ENODEV until a block layer exists.
@@ -209,6 +212,38 @@ int mnt_init(void)
 	spin_unlock(&mount_lock);
 	struct path root = { mnt, mnt->mnt_root };
 	init_fs_root(&root);
+	return 0;
+}
+
+int change_root(struct vfsmount *newmnt, const char *put_old)
+{
+	struct path root = { newmnt, newmnt->mnt_root }, mp;
+	struct vfsmount *old;
+	int err;
+
+	err = vfs_path_lookup(&root, put_old, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &mp);
+	if (err)
+		return err;
+	if (mp.mnt != newmnt) {
+		path_put(&mp);
+		return -EBUSY; /* something is mounted there already */
+	}
+	spin_lock(&mount_lock);
+	old = root_mnt;
+	/* newmnt (detached: its parent is itself) takes over the tree's root
+	 * reference it came with; the old root hangs below it. */
+	list_add_tail(&newmnt->mnt_list, &mount_list);
+	root_mnt = newmnt;
+	old->mnt_parent = mntget(newmnt);
+	old->mnt_mountpoint = dget(mp.dentry);
+	spin_lock(&dcache_lock);
+	mp.dentry->d_mounted++;
+	spin_unlock(&dcache_lock);
+	list_add_tail(&old->mnt_child, &newmnt->mnt_mounts);
+	list_del(&old->mnt_list); /* after its new parent in the list */
+	list_add_tail(&old->mnt_list, &mount_list);
+	spin_unlock(&mount_lock);
+	path_put(&mp);
 	return 0;
 }
 

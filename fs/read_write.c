@@ -370,14 +370,4 @@ static long do_fsync(int fd, int datasync)
 
 SYSCALL_DEFINE(__NR_fsync, fsync) { return do_fsync((int)a0, 0); }
 SYSCALL_DEFINE(__NR_fdatasync, fdatasync) { return do_fsync((int)a0, 1); }
-SYSCALL_DEFINE(__NR_sync, sync) { return 0; /* ramfs: nothing is behind the cache */ }
-
-SYSCALL_DEFINE(__NR_syncfs, syncfs)
-{
-	struct file *f = fget((int)a0);
-
-	if (!f)
-		return -EBADF;
-	fput(f);
-	return 0;
-}
+/* sync(2) and syncfs(2): fs/sync.c */

@@ -9,7 +9,10 @@
  * inodes are dropped, ->put_super() runs, the superblock is freed.
  *
  * Locks: fs_types_lock (spinlock) guards the type list; sb_lock guards the
- * superblock list.  Shutdown sleeps (it drops inodes).
+ * superblock list.  Shutdown sleeps (it drops inodes).  sb_iter_mutex keeps
+ * superblocks alive during iterate_supers(): shutdown takes it before
+ * ->put_super, so a walker never sees a superblock being freed.  Shutdown
+ * first writes everything back (sync_filesystem, fs/sync.c).
  */
 #include "internal.h"
 #include <kernel/printk.h>
@@ -20,6 +23,7 @@ static LIST_HEAD(file_systems);
 static DEFINE_SPINLOCK(fs_types_lock);
 static LIST_HEAD(super_blocks);
 static DEFINE_SPINLOCK(sb_lock);
+static DEFINE_MUTEX(sb_iter_mutex);
 static atomic_t anon_dev_minor;
 
 int register_filesystem(struct file_system_type *fs)
@@ -87,6 +91,8 @@ void generic_shutdown_super(struct super_block *sb)
 {
 	int busy;
 
+	if (sb->s_root)
+		sync_filesystem(sb);
 	if (sb->s_root) {
 		shrink_dcache_sb(sb);
 		dput(sb->s_root);
@@ -100,12 +106,32 @@ void generic_shutdown_super(struct super_block *sb)
 		printk(KERN_ERR "VFS: %d busy inodes after unmounting %s\n", busy, sb->s_id);
 		return;
 	}
+	mutex_lock(&sb_iter_mutex);
 	if (sb->s_op && sb->s_op->put_super)
 		sb->s_op->put_super(sb);
 	spin_lock(&sb_lock);
 	list_del(&sb->s_list);
 	spin_unlock(&sb_lock);
+	mutex_unlock(&sb_iter_mutex);
 	kfree(sb);
+}
+
+void iterate_supers(void (*f)(struct super_block *sb, void *arg), void *arg)
+{
+	struct list_head *next;
+	struct super_block *sb = NULL;
+
+	mutex_lock(&sb_iter_mutex);
+	for (;;) {
+		spin_lock(&sb_lock); /* new superblocks may be appended meanwhile */
+		next = sb ? sb->s_list.next : super_blocks.next;
+		spin_unlock(&sb_lock);
+		if (next == &super_blocks)
+			break;
+		sb = list_entry(next, struct super_block, s_list);
+		f(sb, arg);
+	}
+	mutex_unlock(&sb_iter_mutex);
 }
 
 void kill_litter_super(struct super_block *sb)

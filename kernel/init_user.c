@@ -57,6 +57,11 @@ static int init_thread(void *arg)
 	if (r < 0)
 		printk(KERN_WARNING "init: no /dev/console (%d): running without stdio\n", r);
 	r = kernel_execve(ia->path, ia->argv, init_envp);
+	if (r == -ENOENT) { /* root=: not on the disk, so from the initramfs */
+		char alt[256];
+		if (init_fallback_path(ia->path, alt, sizeof(alt)))
+			r = kernel_execve(alt, ia->argv, init_envp);
+	}
 	if (r == 0)
 		ret_to_user(task_pt_regs(t));
 	if (r == -ENOENT)

@@ -9,6 +9,7 @@
  */
 #include <drivers/acpi.h>
 #include <drivers/serial.h>
+#include <fs/pagemap.h>
 #include <kernel/bootinfo.h>
 #include <kernel/power.h>
 #include <kernel/printk.h>
@@ -61,11 +62,25 @@ static void naive_options_parse(const char *v)
 			continue;
 		if (strcmp(w, "unfair") == 0)
 			two_state_naive_unfair = true;
+		else if (strcmp(w, "fdm") == 0)
+			pagecache_naive_fdm = true;
+		else if (strcmp(w, "order") == 0)
+			pagecache_naive_order = true;
+		else if (strcmp(w, "nodio-lock") == 0)
+			pagecache_naive_nodio_lock = true;
 		else
-			printk(KERN_WARNING "naive=%s: unknown word (known: unfair)\n", w);
+			printk(KERN_WARNING
+			       "naive=%s: unknown word (known: unfair, fdm, order, nodio-lock)\n",
+			       w);
 	}
 	if (two_state_naive_unfair)
 		printk(KERN_WARNING "naive=unfair: two-state locks without handoff\n");
+	if (pagecache_naive_fdm)
+		printk(KERN_WARNING "naive=fdm: faults ignore faults_disabled_mapping\n");
+	if (pagecache_naive_order)
+		printk(KERN_WARNING "naive=order: faults under O_DIRECT wait in any lock order\n");
+	if (pagecache_naive_nodio_lock)
+		printk(KERN_WARNING "naive=nodio-lock: O_DIRECT without the BLOCK state\n");
 }
 
 /* Boot CPU settings; the APs copy CR0/CR4/EFER from the boot CPU when they

@@ -12,6 +12,7 @@
  */
 #include <kernel/errno.h>
 #include <fs/pagemap.h>
+#include <kernel/sched.h>
 #include "internal.h"
 
 static int fault_to_errno(int ret)
@@ -77,6 +78,11 @@ long get_user_pages(struct mm_struct *mm, unsigned long start, unsigned long nr_
 		}
 		ret = handle_mm_fault(vma, addr, FAULT_FLAG_GUP | (write ? FAULT_FLAG_WRITE : 0));
 		if (ret & VM_FAULT_RETRY) {
+			/* the fault released mmap_lock and waited for what it
+			 * needed; if it also dropped the caller's own locks
+			 * (faults_disabled_mapping bit 0), the caller retries */
+			if ((unsigned long)current->faults_disabled_mapping & FDM_DROPPED)
+				return i ? (long)i : -EAGAIN;
 			down_read(&mm->mmap_lock);
 			continue;
 		}

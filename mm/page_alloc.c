@@ -9,6 +9,11 @@
  * Lock: zone_lock (IRQ-safe spinlock) guards the free lists and the
  * PG_buddy/order fields of free blocks.  Reference counts are atomic.
  *
+ * Reclaim hooks (mm/vmscan.c): an allocation that leaves fewer than
+ * kswapd_low_wmark pages free wakes kswapd; one that finds no block calls
+ * try_to_free_pages() (which refuses in atomic context and never recurses)
+ * and tries again a few times before it returns NULL.
+ *
  * Debug checks: freeing a page that is already free panics ("double free");
  * a freed page is filled with PAGE_POISON and an allocation that finds the
  * poison disturbed panics ("use after free"), naming the frame.
@@ -90,11 +95,13 @@ static void free_block_locked(struct page *p, unsigned int order)
 struct page *alloc_pages(unsigned int gfp, unsigned int order)
 {
 	unsigned long flags;
-	unsigned int o;
+	unsigned int o, tries = 0;
 	struct page *p = NULL;
+	bool low;
 
 	if (order >= MAX_ORDER)
 		return NULL;
+retry:
 	flags = spin_lock_irqsave(&zone_lock);
 	for (o = order; o < MAX_ORDER; o++) {
 		if (!list_empty(&free_area[o])) {
@@ -104,6 +111,8 @@ struct page *alloc_pages(unsigned int gfp, unsigned int order)
 	}
 	if (!p) {
 		spin_unlock_irqrestore(&zone_lock, flags);
+		if (tries++ < 3 && try_to_free_pages(gfp, order))
+			goto retry;
 		return NULL;
 	}
 	del_free(p, o);
@@ -112,7 +121,10 @@ struct page *alloc_pages(unsigned int gfp, unsigned int order)
 		add_free(p + (1UL << o), o);
 	}
 	total_free -= 1UL << order;
+	low = total_free < kswapd_low_wmark;
 	spin_unlock_irqrestore(&zone_lock, flags);
+	if (low)
+		wakeup_kswapd();
 
 	check_poison(p, order);
 	for (unsigned long i = 0; i < (1UL << order); i++) {

@@ -272,6 +272,9 @@ void generic_shutdown_super(struct super_block *sb);
 /* For in-memory file systems: drops every pinned dentry, then shuts down. */
 void kill_litter_super(struct super_block *sb);
 int vfs_statfs(const struct path *path, struct kstatfs *buf);
+/* Calls f(sb, arg) for every superblock; f may sleep.  A superblock being
+ * shut down waits until the walk is over (sb_iter_mutex). */
+void iterate_supers(void (*f)(struct super_block *sb, void *arg), void *arg);
 
 /* ---- inodes (fs/inode.c) ---- */
 
@@ -341,6 +344,13 @@ struct inode_operations {
 #define I_NEW 0x1 /* being set up by iget_locked's caller */
 #define I_FREEING 0x2 /* being evicted */
 #define I_DIRTY 0x4
+/* i_wb_state bits (fs/fs-writeback.c, under its wb_list_lock; not i_state):
+ * what of the inode is newer than the disk, and writeback in progress. */
+#define I_DIRTY_SYNC 0x10 /* the inode (timestamps...): fsync writes it */
+#define I_DIRTY_DATASYNC 0x20 /* the inode, needed to read the data (size, block map) */
+#define I_DIRTY_PAGES 0x40 /* some page of i_data is dirty */
+#define I_SYNC 0x80 /* being written back: eviction waits for it (0x100+: private) */
+#define I_DIRTY_INODE (I_DIRTY_SYNC | I_DIRTY_DATASYNC)
 /* i_flags */
 #define S_DEAD 0x1 /* removed directory */
 #define S_NOATIME 0x2
@@ -370,6 +380,11 @@ struct inode {
 	struct pipe_inode_info *i_pipe;
 	const char *i_link; /* in-memory symlink body (kmalloc'd, freed at destroy) */
 	void *i_private;
+	/* writeback (fs/fs-writeback.c): on the dirty list while i_wb_state
+	 * has an I_DIRTY_* bit; dirtied_when is when it became dirty (ns). */
+	unsigned long i_wb_state;
+	u64 dirtied_when;
+	struct list_head i_io_list;
 };
 
 static inline loff_t i_size_read(const struct inode *inode) { return READ_ONCE(inode->i_size); }
@@ -597,6 +612,7 @@ struct file {
 	struct mutex f_pos_lock;
 	loff_t f_pos;
 	void *private_data;
+	struct file_ra_state f_ra; /* readahead window (fs/readahead.c) */
 };
 static inline struct inode *file_inode(const struct file *f) { return f->f_inode; }
 
@@ -740,6 +756,56 @@ int noop_fsync(struct file *f, loff_t start, loff_t end, int datasync);
 extern const struct file_operations simple_dir_operations;
 extern const struct inode_operations simple_symlink_inode_operations;
 
+/* ---- writeback and sync (fs/fs-writeback.c, fs/sync.c) ----
+ * Inodes whose pages or metadata are newer than the disk are on one dirty
+ * list (a single writeback domain for all devices).  The flusher thread
+ * writes back inodes dirty for longer than dirty_expire (boot option,
+ * milliseconds, default 5000) and, when dirty pages pass the background
+ * limit (dirty_ratio/2 % of RAM), the oldest until they are below it;
+ * writers sleep above dirty_ratio (default 20) % of RAM.  The flusher also
+ * calls ->sync_fs(sb, 0) every dirty_expire so metadata kept by the file
+ * system reaches the disk by itself.  Writeback never takes i_rwsem: a
+ * file system's writepage must not need it. */
+void __mark_inode_dirty(struct inode *inode, int flags);
+static inline void mark_inode_dirty(struct inode *inode)
+{
+	__mark_inode_dirty(inode, I_DIRTY_INODE);
+}
+static inline void mark_inode_dirty_sync(struct inode *inode)
+{
+	__mark_inode_dirty(inode, I_DIRTY_SYNC);
+}
+/* Writes inode's dirty pages and (s_op->write_inode) the inode itself;
+ * with sync, waits for the pages' I/O and asks write_inode to wait. */
+int write_inode_now(struct inode *inode, int sync);
+/* Writes the inode if it is dirty (I_DIRTY_INODE; with datasync only
+ * I_DIRTY_DATASYNC counts), waiting. */
+int sync_inode_metadata(struct inode *inode, int datasync);
+/* Everything of sb: its inodes' pages and metadata, then ->sync_fs(sb, 1). */
+int sync_filesystem(struct super_block *sb);
+void ksys_sync(void);
+/* fsync for file systems without their own: the range's pages, the inode
+ * (per datasync), then ->sync_fs(sb, 1) (which flushes the disk cache). */
+int generic_file_fsync(struct file *file, loff_t start, loff_t end, int datasync);
+void wakeup_flusher_threads(void);
+
+/* ---- block device nodes (fs/block_dev.c) ----
+ * /dev/vda, /dev/vdb... (major BLOCK_MAJOR, minor 16 * n for the nth
+ * disk): opening one reads and writes the whole disk through the page
+ * cache of its block-device inode (one per disk, never freed), so reads
+ * are cached and read ahead, writes are written back like file data.
+ * fsync writes back the device's dirty pages and flushes its cache. */
+#define BLOCK_MAJOR 254
+struct block_device;
+extern const struct file_operations def_blk_fops;
+/* The disk behind path (a block-device node), or, when there is no such
+ * node, the disk named "vda" or "/dev/vda".  ERR_PTR(-ENOTBLK, -ENXIO...). */
+struct block_device *lookup_bdev(const char *path);
+/* The page cache of the whole disk, or NULL when out of memory. */
+struct address_space *bdev_mapping(struct block_device *bdev);
+/* Writes back the disk's cached dirty pages, waits, flushes its cache. */
+int sync_blockdev(struct block_device *bdev);
+
 /* ---- devices (fs/char_dev.c, fs/devtmpfs.c) ---- */
 
 /* Files of char device major go to fops (its ->open sees the minor). */
@@ -778,5 +844,9 @@ int populate_rootfs(void);
 int unpack_cpio(const void *buf, size_t len);
 /* Unpacks below prefix ("" for /); -EINVAL on a malformed archive. */
 int unpack_cpio_at(const void *buf, size_t len, const char *prefix);
+/* root= (fs/do_mounts.c): once the disk became "/", where an init program
+ * missing there is looked for in the initramfs ("/initrd" + path, in
+ * buf); NULL without root=. */
+const char *init_fallback_path(const char *path, char *buf, size_t size);
 
 #endif

@@ -93,6 +93,7 @@ void arch_context_switch(struct task_struct *prev, struct task_struct *next);
 #define PF_KTHREAD 0x1
 #define PF_IDLE 0x2
 #define PF_EXITING 0x4
+#define PF_MEMALLOC 0x8 /* reclaiming memory: its allocations never reclaim */
 
 static inline struct task_struct *get_current(void)
 {

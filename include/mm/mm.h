@@ -258,7 +258,9 @@ bool mm_fault_info(struct mm_fault_info *info);
  * mm->mmap_lock for reading itself (the caller must not hold it).  Returns
  * the number pinned (fewer than asked when a later page fails) or, when
  * the first page fails, -EFAULT (no VMA, no permission, SIGSEGV/SIGBUS),
- * -ENOMEM, or -EDEADLK (VM_FAULT_NOPAGE: faults_disabled_mapping).
+ * -ENOMEM, -EDEADLK (VM_FAULT_NOPAGE: faults_disabled_mapping is the
+ * faulting file's mapping), or -EAGAIN (a fault dropped the caller's
+ * O_DIRECT locks and set FDM_DROPPED in faults_disabled_mapping).
  * Each page gets a reference and a pin (pincount, PG_pinned);
  * unpin_user_pages() releases them, marking them dirty when dirty is true. */
 #define FOLL_WRITE 0x1

@@ -120,6 +120,18 @@ void free_page_va(void *va);
 
 unsigned long nr_free_pages(void);
 unsigned long nr_total_pages(void);
+
+/* Reclaim (mm/vmscan.c).  alloc_pages() wakes kswapd when free pages fall
+ * below kswapd_low_wmark (0 until kswapd runs) and, when it finds no
+ * block, calls try_to_free_pages() and tries again.  That frees clean
+ * page-cache pages (trylocks only, no I/O) and waits a bounded time for
+ * kswapd; it returns 0 at once where reclaim is not allowed: atomic
+ * context (a spinlock held, interrupts off), GFP_ATOMIC, or a task in
+ * reclaim already (PF_MEMALLOC), so it never recurses or waits for a lock
+ * the caller may hold. */
+extern unsigned long kswapd_low_wmark;
+void wakeup_kswapd(void);
+unsigned long try_to_free_pages(unsigned int gfp, unsigned int order);
 extern bool page_poison_enabled;
 
 /* Early boot (mm/memblock.c): physical memory map and the allocator used

@@ -1,0 +1,273 @@
+/*
+ * file.c - regular files: their data in the page cache, one page per 4 KiB
+ * block, through the address_space_operations that fs/filemap.c calls.
+ *
+ *   readpage     maps the block (a hole or a page beyond the end of file
+ *                reads as zeros) and reads it; the part of the last page
+ *                beyond i_size is zeroed.
+ *   readpages    the same for readahead's runs of pages, one bio per run
+ *                of consecutive blocks, completed asynchronously.
+ *   write_begin  allocates the block (so -ENOSPC reaches write(2)), and
+ *                makes the page whole before the copy: reads it for a
+ *                partial write over existing data, zeroes it around the
+ *                write for a new block or a page beyond the end.
+ *   write_end    marks the page uptodate and dirty, grows i_size, and
+ *                copies the inode to its slot (size, times, i_blocks).
+ *   writepage    writes a dirty page to its block, first allocating one if
+ *                the page was dirtied through mmap over a hole; the part
+ *                beyond i_size is zeroed first, so the disk never holds
+ *                stale bytes past the end of file.
+ * Invariant: no block is allocated beyond the block holding the last byte
+ * of the file (e2fsck checks that); truncation (inode.c) keeps it.
+ *
+ * writepage's I/O is synchronous (ext2_block_io) between set_page_writeback
+ * and end_page_writeback.  From the reclaimer (kswapd) it may wait briefly
+ * for the block map's mutex, whose holders never wait for reclaim beyond
+ * the allocator's bounded wait.
+ * Locks: filemap.c holds the page lock around all four; write_begin and
+ * write_end run under i_rwsem (buffered write), readpage and writepage may
+ * not (read, fault, write-back), so the block map has its own i_meta_lock.
+ */
+#include "ext2.h"
+#include <fs/direct_io.h>
+#include <kernel/string.h>
+
+static void zero_beyond_eof(struct inode *inode, struct page *page)
+{
+	loff_t start = (loff_t)page->index << PAGE_SHIFT, size = i_size_read(inode);
+
+	if (size < start + (loff_t)PAGE_SIZE) {
+		size_t keep = size > start ? (size_t)(size - start) : 0;
+		memset((char *)page_address(page) + keep, 0, PAGE_SIZE - keep);
+	}
+}
+
+static int ext2_readpage(struct file *file, struct page *page)
+{
+	struct inode *inode = page->mapping->host;
+	u32 phys = 0;
+	int err = 0;
+
+	if (((loff_t)page->index << PAGE_SHIFT) < i_size_read(inode))
+		err = ext2_get_block(inode, page->index, false, &phys, NULL);
+	if (!err && phys)
+		err = ext2_block_io(inode->i_sb, phys, page, REQ_OP_READ);
+	else if (!err)
+		memset(page_address(page), 0, PAGE_SIZE);
+	if (err) {
+		SetPageError(page);
+		unlock_page(page);
+		return err;
+	}
+	zero_beyond_eof(inode, page);
+	SetPageUptodate(page);
+	unlock_page(page);
+	return 0;
+}
+
+/* Readahead's bios: each page of a run of consecutive blocks. */
+static void read_end_io(struct bio *bio)
+{
+	struct inode *inode = bio->bi_private;
+
+	for (unsigned int i = 0; i < bio->bi_vcnt; i++) {
+		struct page *page = bio->bi_io_vec[i].bv_page;
+		if (bio->bi_status) {
+			SetPageError(page);
+		} else {
+			zero_beyond_eof(inode, page);
+			SetPageUptodate(page);
+		}
+		unlock_page(page);
+	}
+	bio_put(bio);
+}
+
+static int ext2_readpages(struct file *file, struct address_space *mapping, struct page **pages,
+			  unsigned int nr)
+{
+	struct inode *inode = mapping->host;
+	struct block_device *bdev = EXT2_SB(inode->i_sb)->s_bdev;
+	struct bio *bio = NULL;
+	u32 next = 0;
+
+	for (unsigned int i = 0; i < nr; i++) {
+		struct page *page = pages[i];
+		u32 phys = 0;
+		int err = 0;
+
+		if (((loff_t)page->index << PAGE_SHIFT) < i_size_read(inode))
+			err = ext2_get_block(inode, page->index, false, &phys, NULL);
+		if (err || !phys) {
+			if (err) {
+				SetPageError(page);
+			} else {
+				memset(page_address(page), 0, PAGE_SIZE);
+				SetPageUptodate(page);
+			}
+			unlock_page(page);
+			continue;
+		}
+		if (bio && (phys != next || !bio_add_page(bio, page, PAGE_SIZE, 0))) {
+			submit_bio(bio);
+			bio = NULL;
+		}
+		if (!bio) {
+			bio = bio_alloc(bdev, MIN(nr - i, bdev->bd_max_segments), REQ_OP_READ);
+			if (!bio) {
+				ext2_readpage(file, page); /* unlocks it */
+				continue;
+			}
+			bio->bi_sector = (u64)phys * EXT2_SECTORS_PER_BLOCK;
+			bio->bi_end_io = read_end_io;
+			bio->bi_private = inode;
+			bio_add_page(bio, page, PAGE_SIZE, 0);
+		}
+		next = phys + 1;
+	}
+	if (bio)
+		submit_bio(bio);
+	return 0;
+}
+
+static int ext2_writepage(struct page *page, struct writeback_control *wbc)
+{
+	struct address_space *mapping = page->mapping;
+	struct inode *inode = mapping->host;
+	bool new = false;
+	u32 phys;
+	int err;
+
+	if (((loff_t)page->index << PAGE_SHIFT) >= i_size_read(inode)) {
+		unlock_page(page); /* wholly beyond the end: truncated meanwhile */
+		return 0;
+	}
+	err = ext2_get_block(inode, page->index, true, &phys, &new);
+	if (new)
+		ext2_write_inode(inode, 0);
+	if (err) {
+		SetPageError(page);
+		mapping_set_error(mapping, err);
+		unlock_page(page);
+		return err;
+	}
+	zero_beyond_eof(inode, page);
+	set_page_writeback(page);
+	unlock_page(page);
+	err = ext2_block_io(inode->i_sb, phys, page, REQ_OP_WRITE);
+	if (err) {
+		SetPageError(page);
+		mapping_set_error(mapping, err);
+	}
+	end_page_writeback(page);
+	return err;
+}
+
+static int ext2_write_begin(struct file *file, struct address_space *mapping, loff_t pos,
+			    unsigned int len, struct page **pagep)
+{
+	struct inode *inode = mapping->host;
+	unsigned int from = (unsigned int)(pos & (PAGE_SIZE - 1));
+	pgoff_t index = (pgoff_t)(pos >> PAGE_SHIFT);
+	struct page *page;
+	bool new = false;
+	u32 phys;
+	int err;
+
+	if (IS_RDONLY(inode))
+		return -EROFS;
+	page = find_or_create_page(mapping, index);
+	if (!page)
+		return -ENOMEM;
+	err = ext2_get_block(inode, index, true, &phys, &new);
+	if (!err && !PageUptodate(page) && len != PAGE_SIZE) {
+		char *va = page_address(page);
+		if (new || ((loff_t)index << PAGE_SHIFT) >= i_size_read(inode)) {
+			memset(va, 0, from);
+			memset(va + from + len, 0, PAGE_SIZE - from - len);
+		} else {
+			err = ext2_block_io(inode->i_sb, phys, page, REQ_OP_READ);
+			if (!err)
+				zero_beyond_eof(inode, page);
+		}
+	}
+	if (err) {
+		unlock_page(page);
+		put_page(page);
+		if (new)
+			ext2_write_inode(inode, 0); /* its block stays (the next write uses it) */
+		return err;
+	}
+	*pagep = page;
+	return 0;
+}
+
+static int ext2_write_end(struct file *file, struct address_space *mapping, loff_t pos,
+			  unsigned int len, unsigned int copied, struct page *page)
+{
+	struct inode *inode = mapping->host;
+
+	SetPageUptodate(page);
+	set_page_dirty(page);
+	if (pos + copied > i_size_read(inode))
+		i_size_write(inode, pos + copied);
+	unlock_page(page);
+	put_page(page);
+	ext2_write_inode(inode, 0);
+	return (int)copied;
+}
+
+/* O_DIRECT: straight between the pinned user pages and the disk, through
+ * fs/direct_io.c, with this file system's block map.  A write that grew
+ * the file leaves i_size set by blockdev_direct_IO(); copy it to disk. */
+static ssize_t ext2_direct_IO(struct kiocb *iocb, struct iov_iter *iter)
+{
+	struct inode *inode = iocb->ki_filp->f_mapping->host;
+	ssize_t r = blockdev_direct_IO(iocb, iter, EXT2_SB(inode->i_sb)->s_bdev, ext2_get_block);
+
+	if (r > 0 && iter->data_source == WRITE)
+		ext2_write_inode(inode, 0);
+	return r;
+}
+
+const struct address_space_operations ext2_aops = {
+	.direct_IO = ext2_direct_IO,
+	.readpage = ext2_readpage,
+	.readpages = ext2_readpages,
+	.writepage = ext2_writepage,
+	.write_begin = ext2_write_begin,
+	.write_end = ext2_write_end,
+};
+
+int ext2_fsync(struct file *file, loff_t start, loff_t end, int datasync)
+{
+	struct inode *inode = file_inode(file);
+	struct super_block *sb = inode->i_sb;
+	int err = 0, r;
+
+	if (IS_RDONLY(inode))
+		return 0;
+	if (S_ISREG(inode->i_mode))
+		err = filemap_write_and_wait_range(inode->i_mapping, start, end);
+	r = ext2_write_inode(inode, 0);
+	if (!err)
+		err = r;
+	/* Metadata of this file may be anywhere: write every dirty buffer. */
+	r = ext2_sync_buffers(sb);
+	if (!err)
+		err = r;
+	r = blkdev_issue_flush(EXT2_SB(sb)->s_bdev);
+	return err ? err : r;
+}
+
+const struct file_operations ext2_file_operations = {
+	.llseek = generic_file_llseek,
+	.read_iter = generic_file_read_iter,
+	.write_iter = generic_file_write_iter,
+	.mmap = generic_file_mmap,
+	.fsync = ext2_fsync,
+};
+
+const struct inode_operations ext2_file_inode_operations = {
+	.setattr = ext2_setattr,
+};
