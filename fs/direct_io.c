@@ -24,8 +24,13 @@
  *
  * Lock order: BLOCK -> (gup) mmap_lock, the sanctioned inversion of
  * DESIGN.md section 4, made safe by the fault side (fs/pagecache_lock.c);
- * BLOCK -> page locks (invalidation); i_rwsem only for the buffered
- * fallback of a write and the final i_size update, never with BLOCK held.
+ * BLOCK -> page locks (invalidation).  i_rwsem is held SHARED around the
+ * whole transfer (i_rwsem -> BLOCK): O_DIRECT calls still run in
+ * parallel, while truncate, which takes it exclusive, cannot free a block
+ * that an in-flight bio still targets (the block could already belong to
+ * another file).  The buffered fallback of a write trades it for the
+ * exclusive hold that buffered writes take; the final i_size update takes
+ * it exclusive after the shared hold is gone.
  */
 #include <drivers/blkdev.h>
 #include <fs/direct_io.h>
@@ -228,9 +233,12 @@ static ssize_t dio_buffered(struct kiocb *iocb, bool write, void *ubuf, size_t l
 	iov_iter_ubuf(&it, write ? WRITE : READ, ubuf, len);
 	if (!write)
 		return filemap_read(&k, &it);
+	/* buffered writes take i_rwsem exclusive: trade our shared hold */
+	inode_unlock_shared(inode);
 	inode_lock(inode);
 	r = generic_perform_write(&k, &it);
 	inode_unlock(inode);
+	inode_lock_shared(inode);
 	return r;
 }
 
@@ -285,6 +293,7 @@ ssize_t blockdev_direct_IO(struct kiocb *iocb, struct iov_iter *iter, struct blo
 	if (!pages)
 		return -ENOMEM;
 	end = pos + (loff_t)iov_iter_count(iter) - 1;
+	inode_lock_shared(inode); /* keeps truncate from freeing blocks under us */
 	dio_lock(mapping);
 	dio_count_in();
 	err = write ? invalidate_inode_pages_range(mapping, pos, end) :
@@ -346,7 +355,8 @@ ssize_t blockdev_direct_IO(struct kiocb *iocb, struct iov_iter *iter, struct blo
 		iov_iter_advance(iter, len);
 	}
 	__atomic_sub_fetch(&dio_in_flight, 1, __ATOMIC_RELAXED);
-	dio_unlock(mapping); /* before i_rwsem: i_rwsem -> pagecache_add_lock */
+	dio_unlock(mapping);
+	inode_unlock_shared(inode);
 	if (write && done && pos + done > i_size_read(inode)) {
 		inode_lock(inode); /* i_size only grows here, under i_rwsem */
 		if (pos + done > i_size_read(inode))
