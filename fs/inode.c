@@ -393,18 +393,11 @@ void truncate_setsize(struct inode *inode, loff_t newsize)
 	pagecache_block_put(inode->i_mapping);
 }
 
-int simple_setattr(struct dentry *dentry, struct iattr *attr)
+/* Copies the attributes other than the size from attr to the inode. */
+void setattr_copy(struct inode *inode, const struct iattr *attr)
 {
-	struct inode *inode = dentry->d_inode;
 	unsigned int v = attr->ia_valid;
 
-	if (v & ATTR_SIZE) {
-		if (attr->ia_size < 0)
-			return -EINVAL;
-		if (attr->ia_size > inode->i_sb->s_maxbytes)
-			return -EFBIG;
-		truncate_setsize(inode, attr->ia_size);
-	}
 	if (v & ATTR_MODE)
 		inode->i_mode = (inode->i_mode & S_IFMT) | (attr->ia_mode & S_IALLUGO);
 	if (v & ATTR_UID)
@@ -417,5 +410,20 @@ int simple_setattr(struct dentry *dentry, struct iattr *attr)
 		inode->i_mtime = attr->ia_mtime;
 	if (v & ATTR_CTIME)
 		inode->i_ctime = attr->ia_ctime;
+}
+
+int simple_setattr(struct dentry *dentry, struct iattr *attr)
+{
+	struct inode *inode = dentry->d_inode;
+	unsigned int v = attr->ia_valid;
+
+	if (v & ATTR_SIZE) {
+		if (attr->ia_size < 0)
+			return -EINVAL;
+		if (attr->ia_size > inode->i_sb->s_maxbytes)
+			return -EFBIG;
+		truncate_setsize(inode, attr->ia_size);
+	}
+	setattr_copy(inode, attr);
 	return 0;
 }

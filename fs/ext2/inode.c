@@ -412,18 +412,7 @@ int ext2_setattr(struct dentry *dentry, struct iattr *attr)
 		if (attr->ia_size != i_size_read(inode))
 			err = ext2_setsize(inode, attr->ia_size);
 	}
-	if (v & ATTR_MODE)
-		inode->i_mode = (inode->i_mode & S_IFMT) | (attr->ia_mode & S_IALLUGO);
-	if (v & ATTR_UID)
-		inode->i_uid = attr->ia_uid;
-	if (v & ATTR_GID)
-		inode->i_gid = attr->ia_gid;
-	if (v & ATTR_ATIME)
-		inode->i_atime = attr->ia_atime;
-	if (v & ATTR_MTIME)
-		inode->i_mtime = attr->ia_mtime;
-	if (v & ATTR_CTIME)
-		inode->i_ctime = attr->ia_ctime;
+	setattr_copy(inode, attr);
 	ext2_write_inode(inode, 0);
 	return err;
 }

@@ -425,6 +425,7 @@ void drop_nlink(struct inode *inode);
 void clear_nlink(struct inode *inode);
 void generic_fillattr(struct inode *inode, struct kstat *stat);
 int simple_setattr(struct dentry *dentry, struct iattr *attr);
+void setattr_copy(struct inode *inode, const struct iattr *attr);
 /* Sets i_size and drops the page cache beyond it (i_rwsem held). */
 void truncate_setsize(struct inode *inode, loff_t newsize);
 /* Drops unused cached inodes of sb (or of all sbs when NULL). */
