@@ -17,19 +17,28 @@
  *
  * Each metric calibrates a batch size, then times several batches of about
  * equal length and reports the median batch.  --quick shortens the batches
- * so that a whole run stays within about a second of guest time under TCG.
+ * so that a whole run stays within about a second of guest time under TCG
+ * (plus the file metrics, which --quick shrinks to an 8 MiB file).
+ * The file metrics (seq_*, create_rate, unlink_rate) run in --disk-dir, which
+ * bench mounts itself when given --mount DEV (ext2, with mount(2); on Linux
+ * it makes the device node from sysfs when there is none); each is timed
+ * once, not in batches.
  * A metric that cannot run (ENOSYS, no working clock) prints BENCH-FAIL
  * and the others still run.
  * `bench true` exits 0 at once: the program that fork_exec executes.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -50,6 +59,11 @@ struct metric {
 static double sample_ns = 80e6; /* target length of one timed batch */
 static double clock_step_ns; /* the clock's granularity, measured */
 static const char *self = "/bin/bench";
+static const char *disk_dir; /* --disk-dir: the file metrics work here */
+static const char *disk_dev; /* --mount: mounted (ext2) on disk_dir first */
+static const char *disk_fstype; /* the type the mount worked with */
+static long file_mib = 32; /* size of the sequential file; 8 with --quick */
+static long nfiles = 2000; /* files for create_rate / unlink_rate */
 
 static double now_ns(void)
 {
@@ -242,7 +256,170 @@ static int m_kmem(double *v)
 	return 0;
 }
 
-/* kmem comes first: it must see memory as boot left it. */
+/* ---- file metrics (--disk-dir) --------------------------------------------- */
+
+#define BIG (1 << 20)
+static char iobuf[BIG];
+
+static int path_in(char *buf, size_t len, const char *name)
+{
+	if (!disk_dir)
+		return -ENODEV;
+	snprintf(buf, len, "%s/%s", disk_dir, name);
+	return 0;
+}
+
+/* Write file_mib MiB in req-byte write()s to a new file, then fsync. */
+static int seq_write(size_t req, double *v)
+{
+	char path[256];
+	double t0;
+	int fd, err = path_in(path, sizeof(path), "seq");
+
+	if (err)
+		return err;
+	unlink(path);
+	for (size_t i = 0; i < sizeof(iobuf); i++)
+		iobuf[i] = (char)(i * 131 + (i >> 12));
+	t0 = now_ns();
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		return -errno;
+	for (long off = 0; off < file_mib * BIG && !err; off += req) {
+		ssize_t w = write(fd, iobuf + off % BIG, req);
+		if (w != (ssize_t)req)
+			err = w < 0 ? -errno : -EIO;
+	}
+	if (!err && fsync(fd))
+		err = -errno;
+	if (close(fd) && !err)
+		err = -errno;
+	*v = file_mib / ((now_ns() - t0) / 1e9);
+	return err;
+}
+
+/* Read the whole file in req-byte read()s; it must be file_mib MiB long. */
+static int seq_read(size_t req, double *v)
+{
+	char path[256];
+	long total = 0;
+	double t0;
+	ssize_t r;
+	int fd, err = path_in(path, sizeof(path), "seq");
+
+	if (err)
+		return err;
+	t0 = now_ns();
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	while ((r = read(fd, iobuf, req)) > 0)
+		total += r;
+	if (r < 0)
+		err = -errno;
+	close(fd);
+	*v = file_mib / ((now_ns() - t0) / 1e9);
+	if (!err && total != file_mib * BIG)
+		err = -EIO;
+	return err;
+}
+
+static int disk_mount(void)
+{
+	static const char *types[] = { "ext2", "ext4" };
+
+	for (int i = 0; i < 2; i++) {
+		if (disk_fstype && strcmp(disk_fstype, types[i]))
+			continue;
+		if (mount(disk_dev, disk_dir, types[i], 0, NULL) == 0) {
+			disk_fstype = types[i];
+			return 0;
+		}
+	}
+	return -errno;
+}
+
+/* Unmount and mount again: the portable way to drop the file's cached pages. */
+static int disk_remount(void)
+{
+	if (!disk_dev || !disk_dir)
+		return -ENODEV; /* not mounted by us */
+	if (umount2(disk_dir, 0))
+		return -errno;
+	return disk_mount();
+}
+
+/* Mount --mount DEV on --disk-dir; make the device node on Linux if needed. */
+static int disk_setup(void)
+{
+	struct stat st;
+	char sys[128], line[32];
+	const char *name;
+	FILE *f;
+	unsigned maj, min;
+
+	mkdir(disk_dir, 0755);
+	if (!disk_dev)
+		return 0;
+	name = strrchr(disk_dev, '/') ? strrchr(disk_dev, '/') + 1 : disk_dev;
+	snprintf(sys, sizeof(sys), "/sys/block/%s/dev", name);
+	/* virtio_blk may still be probing: wait up to 5 s for the device */
+	for (int i = 0; i < 50 && stat(disk_dev, &st); i++) {
+		mkdir("/sys", 0755);
+		mount("sysfs", "/sys", "sysfs", 0, NULL); /* EBUSY after the first time */
+		if ((f = fopen(sys, "r"))) {
+			if (fgets(line, sizeof(line), f) && sscanf(line, "%u:%u", &maj, &min) == 2)
+				mknod(disk_dev, S_IFBLK | 0600, makedev(maj, min));
+			fclose(f);
+		}
+		if (stat(disk_dev, &st))
+			usleep(100000);
+	}
+	return disk_mount();
+}
+
+static int m_seq_write_4k(double *v) { return seq_write(4096, v); }
+static int m_seq_write_1m(double *v) { return seq_write(BIG, v); }
+static int m_seq_read_cached_4k(double *v) { return seq_read(4096, v); }
+static int m_seq_read_cached_1m(double *v) { return seq_read(BIG, v); }
+
+static int m_seq_read_cold_1m(double *v)
+{
+	int err = disk_remount();
+
+	return err ? err : seq_read(BIG, v);
+}
+
+static int create_unlink(int create, double *v)
+{
+	char dir[256], path[300];
+	double t0;
+	int err = path_in(dir, sizeof(dir), "many");
+
+	if (err)
+		return err;
+	if (create && mkdir(dir, 0755) && errno != EEXIST)
+		return -errno;
+	t0 = now_ns();
+	for (long i = 0; i < nfiles; i++) {
+		snprintf(path, sizeof(path), "%s/f%05ld", dir, i);
+		if (create) {
+			int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+			if (fd < 0 || close(fd))
+				return -errno;
+		} else if (unlink(path)) {
+			return -errno;
+		}
+	}
+	*v = nfiles / ((now_ns() - t0) / 1e9);
+	return 0;
+}
+
+static int m_create_rate(double *v) { return create_unlink(1, v); }
+static int m_unlink_rate(double *v) { return create_unlink(0, v); }
+
+/* kmem comes first: it must see memory as boot left it.  The file metrics
+ * run in this order: the reads read what seq_write_1m wrote. */
 static const struct metric metrics[] = {
 	{ "kmem", "MiB",
 	  "memory in use right after boot: sysinfo() totalram - freeram (on both kernels)",
@@ -255,22 +432,39 @@ static const struct metric metrics[] = {
 	  m_pipe },
 	{ "fork_exec", "us", "fork + execve of this static binary (bench true) + waitpid",
 	  m_fork_exec },
+	{ "seq_write_4k", "MiB/s",
+	  "ext2 sequential write: a new 32 MiB file (8 with --quick) in 4 KiB write()s + fsync",
+	  m_seq_write_4k },
+	{ "seq_write_1m", "MiB/s", "the same in 1 MiB write()s (after unlinking the first file)",
+	  m_seq_write_1m },
+	{ "seq_read_cached_4k", "MiB/s", "reading that file back at once in 4 KiB read()s (cached)",
+	  m_seq_read_cached_4k },
+	{ "seq_read_cached_1m", "MiB/s", "the same in 1 MiB read()s", m_seq_read_cached_1m },
+	{ "seq_read_cold_1m", "MiB/s",
+	  "the same after umount + mount of the file system (cold: nothing cached)",
+	  m_seq_read_cold_1m },
+	{ "create_rate", "files/s",
+	  "open(O_CREAT|O_EXCL) + close of 2000 empty files in one directory", m_create_rate },
+	{ "unlink_rate", "files/s", "unlink() of those 2000 files", m_unlink_rate },
 };
 #define NMETRICS (sizeof(metrics) / sizeof(metrics[0]))
 
 static void usage(void)
 {
-	printf("usage: bench [--quick] [--setup SCRIPT] [--poweroff] [METRIC...]\n"
+	printf("usage: bench [--quick] [--setup SCRIPT] [--poweroff] [--disk-dir DIR [--mount DEV]]\n"
+	       "             [METRIC...]\n"
 	       "       bench true | --help\n"
 	       "Runs the metrics (all by default) and prints \"BENCH <metric> <value> <unit>\".\n"
 	       "  --quick          shorter timed batches (less stable)\n"
 	       "  --setup SCRIPT   run /bin/busybox sh SCRIPT first (Linux: load modules)\n"
 	       "  --poweroff       power off when done (reboot(2)), as busybox poweroff -f\n"
+	       "  --disk-dir DIR   run the file metrics (seq_*, *_rate) in DIR (without: BENCH-FAIL)\n"
+	       "  --mount DEV      first mount DEV (ext2) on DIR with mount(2); unmounted at the end\n"
 	       "metrics (lower is better unless the unit ends in /s):\n");
-	printf("  %-10s %-6s %s\n", "boot", "ms",
+	printf("  %-18s %-7s %s\n", "boot", "ms",
 	       "power-on to the first line of init (BENCH-START), timed by the host");
 	for (size_t i = 0; i < NMETRICS; i++)
-		printf("  %-10s %-6s %s\n", metrics[i].name, metrics[i].unit, metrics[i].help);
+		printf("  %-18s %-7s %s\n", metrics[i].name, metrics[i].unit, metrics[i].help);
 }
 
 static int run_setup(const char *script)
@@ -316,8 +510,13 @@ int main(int argc, char **argv)
 	if (argv[0] && strchr(argv[0], '/'))
 		self = argv[0];
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--quick"))
+		if (!strcmp(argv[i], "--quick")) {
 			sample_ns = 20e6;
+			file_mib = 8;
+		} else if (!strcmp(argv[i], "--disk-dir") && i + 1 < argc)
+			disk_dir = argv[++i];
+		else if (!strcmp(argv[i], "--mount") && i + 1 < argc)
+			disk_dev = argv[++i];
 		else if (!strcmp(argv[i], "--poweroff"))
 			poweroff = 1;
 		else if (!strcmp(argv[i], "--setup") && i + 1 < argc)
@@ -337,6 +536,13 @@ int main(int argc, char **argv)
 			printf("BENCH-WARN setup %s exited %d\n", setup, r);
 	}
 	clock_step_ns = clock_step();
+	if (disk_dir) {
+		int r = disk_setup();
+		if (r) {
+			printf("BENCH-WARN mount %s on %s: %s\n", disk_dev, disk_dir, strerror(-r));
+			disk_dir = NULL; /* the file metrics fail with ENODEV */
+		}
+	}
 	for (size_t i = 0; i < NMETRICS; i++) {
 		double v = 0;
 		int err;
@@ -352,6 +558,8 @@ int main(int argc, char **argv)
 			ok++;
 		}
 	}
+	if (disk_dir && disk_dev)
+		umount2(disk_dir, 0); /* writes everything back before power-off */
 	printf("BENCH-END %d %d %.0f\n", ok, failed, (now_ns() - t_start) / 1e6);
 	fflush(stdout);
 	if (poweroff) {
