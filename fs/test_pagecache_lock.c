@@ -90,7 +90,7 @@ static int job_thread(void *arg)
 			unpin_user_pages(&pg, 1, false);
 		kthread_unuse_mm(j->mm);
 	} else {
-		char c;
+		char c = 0;
 		s64 pos = HOLE_PAGE * PAGE_SIZE;
 
 		j->result = kernel_read(j->f, &c, 1, &pos);
