@@ -2,7 +2,7 @@
  * open.c - opening files and the system calls that change a file's
  * attributes or a process's directories: open, openat, creat, access,
  * faccessat(2), chdir, fchdir, chroot, chmod family, chown family,
- * truncate, ftruncate, umask, utimensat.
+ * truncate, ftruncate, umask, utimensat, utimes, futimesat, utime.
  *
  * vfs_open() turns a looked-up path into an open struct file: checks the
  * open mode against the inode (directories are not opened for writing,
@@ -485,4 +485,58 @@ SYSCALL_DEFINE(__NR_utimensat, utimensat)
 	err = utimes_common(&path, tp);
 	path_put(&path);
 	return err;
+}
+
+/* The older interfaces: utime(path, {atime, mtime} in seconds),
+ * utimes(path, timeval[2]) and futimesat(dfd, path, timeval[2]); a NULL
+ * times pointer means "now".  Always follow a final symlink. */
+static long do_utimes_at(int dfd, const char *uname, const struct timespec64 *tp)
+{
+	struct path path;
+	int err = user_path_at(dfd, uname, LOOKUP_FOLLOW, &path);
+
+	if (err)
+		return err;
+	err = utimes_common(&path, tp);
+	path_put(&path);
+	return err;
+}
+
+static long do_futimesat(int dfd, const char *uname, const s64 *utv)
+{
+	struct timespec64 t[2];
+	s64 raw[4];
+
+	if (!utv)
+		return do_utimes_at(dfd, uname, NULL);
+	if (copy_from_user(raw, utv, sizeof(raw)))
+		return -EFAULT;
+	for (int i = 0; i < 2; i++) {
+		if (raw[2 * i + 1] < 0 || raw[2 * i + 1] >= 1000000)
+			return -EINVAL;
+		t[i].tv_sec = raw[2 * i];
+		t[i].tv_nsec = raw[2 * i + 1] * 1000;
+	}
+	return do_utimes_at(dfd, uname, t);
+}
+
+SYSCALL_DEFINE(__NR_utimes, utimes) { return do_futimesat(AT_FDCWD, (const char *)a0, (s64 *)a1); }
+
+SYSCALL_DEFINE(__NR_futimesat, futimesat)
+{
+	return do_futimesat((int)a0, (const char *)a1, (s64 *)a2);
+}
+
+SYSCALL_DEFINE(__NR_utime, utime)
+{
+	struct timespec64 t[2] = { 0 };
+	s64 raw[2];
+
+	if (!a1)
+		return do_utimes_at(AT_FDCWD, (const char *)a0, NULL);
+	if (copy_from_user(raw, (void *)a1, sizeof(raw)))
+		return -EFAULT;
+	t[0].tv_sec = raw[0];
+	t[1].tv_sec = raw[1];
+	return do_utimes_at(AT_FDCWD, (const char *)a0, t);
 }

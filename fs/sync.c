@@ -1,6 +1,6 @@
 /*
- * sync.c - making data durable on request: sync(2), syncfs(2), the
- * unmount-time sync_filesystem(), and generic_file_fsync() for file
+ * sync.c - making data durable on request: sync(2), syncfs(2),
+ * sync_file_range(2), the unmount-time sync_filesystem(), and generic_file_fsync() for file
  * systems' f_op->fsync (fsync(2) and fdatasync(2) are in read_write.c and
  * call f_op->fsync).
  *
@@ -86,6 +86,45 @@ SYSCALL_DEFINE(__NR_syncfs, syncfs)
 	if (!f)
 		return -EBADF;
 	err = sync_filesystem(f->f_path.dentry->d_sb);
+	fput(f);
+	return err;
+}
+
+/* sync_file_range(fd, offset, nbytes, flags): nbytes 0 means to the end of
+ * the file.  Only data pages: no metadata and no disk cache flush (that is
+ * what Linux promises too; fsync or fdatasync give durability). */
+#define SYNC_FILE_RANGE_WAIT_BEFORE 1
+#define SYNC_FILE_RANGE_WRITE 2
+#define SYNC_FILE_RANGE_WAIT_AFTER 4
+
+SYSCALL_DEFINE(__NR_sync_file_range, sync_file_range)
+{
+	loff_t off = a1, n = a2, end;
+	unsigned int flags = (unsigned int)a3;
+	struct file *f;
+	umode_t mode;
+	int err = 0;
+
+	if (flags &
+	    ~(SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER))
+		return -EINVAL;
+	if (off < 0 || n < 0 || n > OFFSET_MAX - off)
+		return -EINVAL;
+	end = n ? off + n - 1 : OFFSET_MAX;
+	f = fget((int)a0);
+	if (!f)
+		return -EBADF;
+	mode = file_inode(f)->i_mode;
+	if (!S_ISREG(mode) && !S_ISBLK(mode) && !S_ISDIR(mode) && !S_ISLNK(mode)) {
+		fput(f);
+		return -ESPIPE;
+	}
+	if (flags & SYNC_FILE_RANGE_WAIT_BEFORE)
+		err = filemap_fdatawait_range(f->f_mapping, off, end);
+	if (!err && (flags & SYNC_FILE_RANGE_WRITE))
+		err = filemap_fdatawrite_range(f->f_mapping, off, end);
+	if (!err && (flags & SYNC_FILE_RANGE_WAIT_AFTER))
+		err = filemap_fdatawait_range(f->f_mapping, off, end);
 	fput(f);
 	return err;
 }

@@ -639,6 +639,7 @@ loff_t vfs_llseek(struct file *f, loff_t offset, int whence);
 loff_t generic_file_llseek(struct file *f, loff_t offset, int whence);
 loff_t no_llseek(struct file *f, loff_t offset, int whence);
 int vfs_fsync(struct file *f, int datasync);
+int vfs_fadvise(struct file *f, loff_t offset, loff_t len, int advice); /* fs/fadvise.c */
 /* Regular file with an execute bit on an exec-able mount, else -EACCES. */
 int vfs_check_exec(struct file *f);
 int vfs_getattr(const struct path *path, struct kstat *stat, u32 request_mask, unsigned int flags);

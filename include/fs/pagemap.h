@@ -38,6 +38,7 @@
 #include <mm/page.h>
 
 typedef s64 loff_t;
+#define OFFSET_MAX ((loff_t)(~0ULL >> 1)) /* the largest file offset */
 
 struct address_space;
 struct file;
@@ -197,6 +198,9 @@ unsigned long mapping_nrpages(struct address_space *mapping);
  * writeback (checked under tree_lock, so no lookup can pick it up
  * meanwhile).  The cache's reference is dropped; true on success. */
 bool remove_mapping(struct address_space *mapping, struct page *page);
+/* Drops the clean, unmapped, unused pages of [start, end] (fs/fadvise.c);
+ * returns how many left the cache. */
+unsigned long invalidate_mapping_pages(struct address_space *mapping, pgoff_t start, pgoff_t end);
 
 /* ---- dirty pages and writeback (fs/fs-writeback.c) ----
  * A mapping can be written back when its a_ops have writepage; only such

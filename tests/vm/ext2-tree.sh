@@ -107,6 +107,9 @@ md5sum -c -s .vmtest/VMSUMS || fail "files read back wrong after a remount"
 [ "\$(ls big | wc -l)" = 2900 ] || fail "big/ lists \$(ls big | wc -l) entries"
 [ "\$(cat w/b_moved/c/moved1)" = "small file 1" ] || fail "moved file"
 [ ! -e deep ] || fail "deep/ still exists"
+# the less common file calls (fadvise, sync_file_range, copy_file_range...)
+mkdir fileops && /tests/t_fileops /mnt/fileops || fail "t_fileops on ext2"
+rmdir fileops
 [ "\$(dd if=w/sparse bs=4096 skip=1100000 count=2 2>/dev/null | md5sum | cut -c1-32)" = \
   "\$(md5sum < w/sparse.data | cut -c1-32)" ] || fail "sparse data after a remount"
 cd /
