@@ -246,6 +246,21 @@ static int simd_code(void)
 	return 14; /* FPE_FLTUNK */
 }
 
+/* The signal each CPU exception from user mode raises; at_rip: si_addr is
+ * the faulting instruction.  Vectors not listed (#GP, #SS, #NP, #TS, #OF,
+ * #BR, #NM...) raise SIGSEGV with SI_KERNEL and no address, as on Linux.
+ * #PF (14) comes from mm, #XM (19) has its code computed from MXCSR. */
+static const struct {
+	u8 sig;
+	short code;
+	bool at_rip;
+} user_fault_sig[32] = {
+	[0] = { SIGFPE, FPE_INTDIV, true },  [1] = { SIGTRAP, TRAP_TRACE, true },
+	[3] = { SIGTRAP, SI_KERNEL, false }, [6] = { SIGILL, ILL_ILLOPN, true },
+	[16] = { SIGFPE, FPE_FLTINV, true }, [17] = { SIGBUS, BUS_ADRALN, true },
+	[19] = { SIGFPE, 0, true },
+};
+
 static void user_fault(struct pt_regs *regs, int vec)
 {
 	struct uthread *u = task_uthread(current);
@@ -254,54 +269,19 @@ static void user_fault(struct pt_regs *regs, int vec)
 
 	if (!u || vec == 2 || vec == 8 || vec == 18)
 		return; /* NMI, double fault, machine check: not the program's doing */
-	switch (vec) {
-	case 0:
-		sig = SIGFPE;
-		code = FPE_INTDIV;
-		addr = regs->rip;
-		break;
-	case 1:
-		sig = SIGTRAP;
-		code = TRAP_TRACE;
-		addr = regs->rip;
-		break;
-	case 3:
-		sig = SIGTRAP;
-		break;
-	case 6:
-		sig = SIGILL;
-		code = ILL_ILLOPN;
-		addr = regs->rip;
-		break;
-	case 14: {
+	if (vec == 14) {
 		struct mm_fault_info fi;
 		if (mm_fault_info(&fi)) {
 			sig = fi.signo;
 			code = fi.code;
 			addr = fi.addr;
-		} else {
-			addr = read_cr2();
+		} else { /* mm records every user fault it refuses: not reached */
 			code = (regs->error_code & 1) ? SEGV_ACCERR : SEGV_MAPERR;
 		}
-		break;
-	}
-	case 16:
-		sig = SIGFPE;
-		code = FPE_FLTINV;
-		addr = regs->rip;
-		break;
-	case 17:
-		sig = SIGBUS;
-		code = BUS_ADRALN;
-		addr = regs->rip;
-		break;
-	case 19:
-		sig = SIGFPE;
-		code = simd_code();
-		addr = regs->rip;
-		break;
-	default: /* #GP, #SS, #NP, #TS, #OF, #BR, #NM... */
-		break;
+	} else if (vec < 32 && user_fault_sig[vec].sig) {
+		sig = user_fault_sig[vec].sig;
+		code = vec == 19 ? simd_code() : user_fault_sig[vec].code;
+		addr = user_fault_sig[vec].at_rip ? regs->rip : 0;
 	}
 	u->fault_trapno = (u64)vec;
 	u->fault_error = regs->error_code;
