@@ -31,6 +31,7 @@ static void on_segv(int sig, siginfo_t *si, void *uc)
 {
 	(void)uc;
 	got = sig;
+	got_code = si->si_code;
 	fault_addr = si->si_addr;
 	siglongjmp(jb, 1);
 }
@@ -109,6 +110,44 @@ static void test_segv_handler(void)
 		p[20] = 1;
 	CHECK(got == SIGSEGV, "second SIGSEGV");
 	munmap((void *)p, 4096);
+	signal(SIGSEGV, SIG_DFL);
+}
+
+/* CPU exceptions other than page faults: the signal, si_code and si_addr
+ * (the faulting instruction) as Linux gives them. */
+static void test_cpu_exceptions(void)
+{
+	struct sigaction sa = { 0 };
+	volatile int zero = 0, r = 1;
+
+	sa.sa_sigaction = on_segv;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	T_SYS(sigaction(SIGFPE, &sa, NULL));
+	T_SYS(sigaction(SIGILL, &sa, NULL));
+	T_SYS(sigaction(SIGTRAP, &sa, NULL));
+	T_SYS(sigaction(SIGSEGV, &sa, NULL));
+	got = 0;
+	if (sigsetjmp(jb, 1) == 0)
+		r = r / zero;
+	CHECK(got == SIGFPE && got_code == FPE_INTDIV && fault_addr != NULL,
+	      "divide by zero: sig %d code %d addr %p", got, got_code, (void *)fault_addr);
+	got = 0;
+	if (sigsetjmp(jb, 1) == 0)
+		__asm__ volatile("ud2");
+	CHECK(got == SIGILL && got_code == ILL_ILLOPN && fault_addr != NULL,
+	      "ud2: sig %d code %d addr %p", got, got_code, (void *)fault_addr);
+	got = 0;
+	if (sigsetjmp(jb, 1) == 0)
+		__asm__ volatile("int3");
+	CHECK(got == SIGTRAP && got_code == SI_KERNEL, "int3: sig %d code %d", got, got_code);
+	got = 0;
+	if (sigsetjmp(jb, 1) == 0)
+		__asm__ volatile("hlt"); /* privileged: #GP */
+	CHECK(got == SIGSEGV && got_code == SI_KERNEL && fault_addr == NULL,
+	      "hlt: sig %d code %d addr %p", got, got_code, (void *)fault_addr);
+	signal(SIGFPE, SIG_DFL);
+	signal(SIGILL, SIG_DFL);
+	signal(SIGTRAP, SIG_DFL);
 	signal(SIGSEGV, SIG_DFL);
 }
 
@@ -201,6 +240,7 @@ int main(void)
 	test_basic();
 	test_mask();
 	test_segv_handler();
+	test_cpu_exceptions();
 	test_fpu_preserved();
 	test_children_and_suspend();
 	return t_done();
