@@ -5,7 +5,8 @@
  *
  *   stubs      pipes, char and block device files, unmap_mapping_range (no
  *              page tables on the host: nothing is ever mapped), the kernel
- *              command line (every option has its default)
+ *              command line (every option has its default), signals (none
+ *              is ever pending)
  *   threads    kthread_run() starts a pthread (so the writeback flusher and
  *              kswapd really run beside the tests); schedule_timeout()
  *              sleeps until woken or the deadline passes (polling)
@@ -41,6 +42,7 @@ const struct file_operations def_chr_fops;
 const struct file_operations def_blk_fops;
 long cmdline_get_int(const char *key, long def) { return def; }
 bool in_atomic_context(void) { return false; }
+bool signal_pending(struct task_struct *t) { return false; } /* no signals on the host */
 
 /* fs/block_dev.c is not built: disks are found by name only. */
 struct block_device *lookup_bdev(const char *path)
