@@ -335,7 +335,8 @@ int writeback_inodes_sync(struct super_block *sb)
 
 static bool page_mapped(struct page *page) { return atomic_read(&page->_mapcount) > 0; }
 
-int write_cache_pages(struct address_space *mapping, struct writeback_control *wbc)
+int write_cache_pages(struct address_space *mapping, struct writeback_control *wbc,
+		      writepage_t writepage, void *data)
 {
 	bool whole = !wbc->range_start && !wbc->range_end;
 	bool cyclic = whole && wbc->sync_mode == WB_SYNC_NONE;
@@ -403,7 +404,7 @@ int write_cache_pages(struct address_space *mapping, struct writeback_control *w
 				put_page(page);
 				continue;
 			}
-			r = mapping->a_ops->writepage(page, wbc); /* unlocks the page */
+			r = writepage(page, wbc, data); /* unlocks the page */
 			if (r && !err)
 				err = r;
 			put_page(page);
@@ -421,13 +422,18 @@ int write_cache_pages(struct address_space *mapping, struct writeback_control *w
 	return err;
 }
 
+static int a_ops_writepage(struct page *page, struct writeback_control *wbc, void *data)
+{
+	return page->mapping->a_ops->writepage(page, wbc);
+}
+
 int do_writepages(struct address_space *mapping, struct writeback_control *wbc)
 {
 	if (!mapping_can_writeback(mapping))
 		return 0;
 	if (mapping->a_ops->writepages)
 		return mapping->a_ops->writepages(mapping, wbc);
-	return write_cache_pages(mapping, wbc);
+	return write_cache_pages(mapping, wbc, a_ops_writepage, NULL);
 }
 
 int filemap_fdatawrite_range(struct address_space *mapping, loff_t start, loff_t end)

@@ -20,8 +20,14 @@
  * Invariant: no block is allocated beyond the block holding the last byte
  * of the file (e2fsck checks that); truncation (inode.c) keeps it.
  *
- * writepage's I/O is synchronous (ext2_block_io) between set_page_writeback
- * and end_page_writeback.  From the reclaimer (kswapd) it may wait briefly
+ *   writepages   the flusher's and fsync's way: write_cache_pages() picks the
+ *                dirty pages, each is prepared as writepage does, and runs
+ *                of pages on consecutive blocks go out as one bio each,
+ *                completed asynchronously (end_page_writeback in the bio's
+ *                completion); whoever needs the data on disk waits for
+ *                PG_writeback (filemap_fdatawait_range).
+ * writepage's I/O (one page, for the reclaimer) is synchronous
+ * (ext2_block_io) between set_page_writeback and end_page_writeback.  From the reclaimer (kswapd) it may wait briefly
  * for the block map's mutex, whose holders never wait for reclaim beyond
  * the allocator's bounded wait.
  * Locks: filemap.c holds the page lock around all four; write_begin and
@@ -130,36 +136,124 @@ static int ext2_readpages(struct file *file, struct address_space *mapping, stru
 	return 0;
 }
 
-static int ext2_writepage(struct page *page, struct writeback_control *wbc)
+/* The block of a dirty page (locked, dirty bit cleared for the I/O),
+ * allocated if the page was dirtied through mmap over a hole; zeroes the
+ * part beyond i_size.  0 and *phys, 1 when the page lies wholly beyond
+ * the end (truncated meanwhile: nothing to write), or -errno (recorded). */
+static int writepage_prepare(struct page *page, u32 *phys)
 {
 	struct address_space *mapping = page->mapping;
 	struct inode *inode = mapping->host;
 	bool new = false;
-	u32 phys;
 	int err;
 
-	if (((loff_t)page->index << PAGE_SHIFT) >= i_size_read(inode)) {
-		unlock_page(page); /* wholly beyond the end: truncated meanwhile */
-		return 0;
-	}
-	err = ext2_get_block(inode, page->index, true, &phys, &new);
+	if (((loff_t)page->index << PAGE_SHIFT) >= i_size_read(inode))
+		return 1;
+	err = ext2_get_block(inode, page->index, true, phys, &new);
 	if (new)
 		ext2_write_inode(inode, 0);
 	if (err) {
 		SetPageError(page);
 		mapping_set_error(mapping, err);
-		unlock_page(page);
 		return err;
 	}
 	zero_beyond_eof(inode, page);
+	return 0;
+}
+
+static int ext2_writepage(struct page *page, struct writeback_control *wbc)
+{
+	struct address_space *mapping = page->mapping;
+	u32 phys;
+	int err = writepage_prepare(page, &phys);
+
+	if (err) {
+		unlock_page(page);
+		return err < 0 ? err : 0;
+	}
 	set_page_writeback(page);
 	unlock_page(page);
-	err = ext2_block_io(inode->i_sb, phys, page, REQ_OP_WRITE);
+	err = ext2_block_io(mapping->host->i_sb, phys, page, REQ_OP_WRITE);
 	if (err) {
 		SetPageError(page);
 		mapping_set_error(mapping, err);
 	}
 	end_page_writeback(page);
+	return err;
+}
+
+/* ---- writepages: runs of pages on consecutive blocks, one bio each,
+ * completed asynchronously ---- */
+
+struct ext2_wb {
+	struct bio *bio; /* being filled, not yet submitted */
+	u32 next; /* the block that would extend it */
+};
+
+static void write_end_io(struct bio *bio)
+{
+	struct address_space *mapping = bio->bi_private;
+
+	/* The error first: once the last page leaves writeback, the inode
+	 * (and mapping) may be evicted. */
+	for (unsigned int i = 0; bio->bi_status && i < bio->bi_vcnt; i++) {
+		SetPageError(bio->bi_io_vec[i].bv_page);
+		mapping_set_error(mapping, -EIO);
+	}
+	for (unsigned int i = 0; i < bio->bi_vcnt; i++)
+		end_page_writeback(bio->bi_io_vec[i].bv_page);
+	bio_put(bio);
+}
+
+static void wb_submit(struct ext2_wb *wb)
+{
+	if (wb->bio)
+		submit_bio(wb->bio);
+	wb->bio = NULL;
+}
+
+static int ext2_writepage_batched(struct page *page, struct writeback_control *wbc, void *data)
+{
+	struct ext2_wb *wb = data;
+	struct address_space *mapping = page->mapping;
+	struct block_device *bdev = EXT2_SB(mapping->host->i_sb)->s_bdev;
+	u32 phys;
+	int err = writepage_prepare(page, &phys);
+
+	if (err) {
+		unlock_page(page);
+		return err < 0 ? err : 0;
+	}
+	set_page_writeback(page);
+	unlock_page(page);
+	if (wb->bio && (phys != wb->next || !bio_add_page(wb->bio, page, PAGE_SIZE, 0)))
+		wb_submit(wb);
+	if (!wb->bio) {
+		wb->bio = bio_alloc(bdev, bdev->bd_max_segments, REQ_OP_WRITE);
+		if (!wb->bio) { /* no memory for a bio: this page alone, now */
+			err = ext2_block_io(mapping->host->i_sb, phys, page, REQ_OP_WRITE);
+			if (err) {
+				SetPageError(page);
+				mapping_set_error(mapping, err);
+			}
+			end_page_writeback(page);
+			return err;
+		}
+		wb->bio->bi_sector = (u64)phys * EXT2_SECTORS_PER_BLOCK;
+		wb->bio->bi_end_io = write_end_io;
+		wb->bio->bi_private = mapping;
+		bio_add_page(wb->bio, page, PAGE_SIZE, 0);
+	}
+	wb->next = phys + 1;
+	return 0;
+}
+
+static int ext2_writepages(struct address_space *mapping, struct writeback_control *wbc)
+{
+	struct ext2_wb wb = { NULL, 0 };
+	int err = write_cache_pages(mapping, wbc, ext2_writepage_batched, &wb);
+
+	wb_submit(&wb);
 	return err;
 }
 
@@ -235,6 +329,7 @@ const struct address_space_operations ext2_aops = {
 	.readpage = ext2_readpage,
 	.readpages = ext2_readpages,
 	.writepage = ext2_writepage,
+	.writepages = ext2_writepages,
 	.write_begin = ext2_write_begin,
 	.write_end = ext2_write_end,
 };

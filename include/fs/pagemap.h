@@ -107,7 +107,8 @@ struct address_space_operations {
 	int (*readpages)(struct file *file, struct address_space *mapping, struct page **pages,
 			 unsigned int nr);
 	/* Optional: write back the dirty pages wbc asks for (default:
-	 * write_cache_pages() calling writepage on each). */
+	 * write_cache_pages() calling writepage on each).  It may leave the
+	 * I/O in flight: callers that need it done wait for PG_writeback. */
 	int (*writepages)(struct address_space *mapping, struct writeback_control *wbc);
 };
 
@@ -227,7 +228,11 @@ static inline void mapping_set_error(struct address_space *mapping, int err)
 }
 /* Writes back dirty pages per wbc: a_ops->writepages or write_cache_pages. */
 int do_writepages(struct address_space *mapping, struct writeback_control *wbc);
-int write_cache_pages(struct address_space *mapping, struct writeback_control *wbc);
+/* Called by write_cache_pages() for each dirty page it picked: the page is
+ * locked, its dirty bit cleared for the I/O; writepage unlocks it. */
+typedef int (*writepage_t)(struct page *page, struct writeback_control *wbc, void *data);
+int write_cache_pages(struct address_space *mapping, struct writeback_control *wbc,
+		      writepage_t writepage, void *data);
 /* Starts writeback of every dirty page in [start, end] (bytes, inclusive). */
 int filemap_fdatawrite_range(struct address_space *mapping, loff_t start, loff_t end);
 /* Waits for the writeback of [start, end]; -EIO if one failed since the
