@@ -35,7 +35,7 @@ KLDFLAGS := -n -T linker.ld -z max-page-size=0x1000 --no-warn-rwx-segments
 
 KSRC := $(shell find boot kernel mm fs drivers -name '*.c' -o -name '*.S' 2>/dev/null | sort)
 ifeq ($(PAGECACHE_ADD_LOCK),0)
-B := $(B)-nolock
+override B := $(B)-nolock
 KCFLAGS := $(subst -I$(MAIN_B)/gen,-I$(B)/gen,$(KCFLAGS)) -DPAGECACHE_ADD_LOCK=0
 KASFLAGS := $(subst -I$(MAIN_B)/gen,-I$(B)/gen,$(KASFLAGS))
 endif
