@@ -9,6 +9,11 @@
 #   make deps       install missing Debian packages (apt-get; sudo when not root)
 #
 # CROSS_COMPILE=x86_64-linux-gnu- selects a prefixed toolchain.
+# B=DIR puts the outputs in DIR instead of build/.
+# PAGECACHE_ADD_LOCK=0 builds, into $(B)-nolock/ (build-nolock/), a kernel
+# whose buffered read and fault paths skip pagecache_add_lock: for make
+# bench's lock-cost rows only, never for real use.  It reuses the main
+# build's initramfs.cpio, so both kernels run the same bench binary.
 
 CROSS_COMPILE ?=
 CC := $(CROSS_COMPILE)gcc
@@ -17,6 +22,8 @@ NM := $(CROSS_COMPILE)nm
 OBJCOPY := $(CROSS_COMPILE)objcopy
 
 B := build
+MAIN_B := $(B)
+PAGECACHE_ADD_LOCK ?= 1
 KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -fno-stack-protector -fno-pic \
 	-fno-pie -mno-red-zone -mcmodel=kernel -mno-sse -mno-sse2 -mno-mmx -mno-80387 \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables \
@@ -27,6 +34,12 @@ KASFLAGS := -D__ASSEMBLER__ -Iinclude -I$(B)/gen -MMD -MP -g
 KLDFLAGS := -n -T linker.ld -z max-page-size=0x1000 --no-warn-rwx-segments
 
 KSRC := $(shell find boot kernel mm fs drivers -name '*.c' -o -name '*.S' 2>/dev/null | sort)
+ifeq ($(PAGECACHE_ADD_LOCK),0)
+override B := $(B)-nolock
+KCFLAGS := $(subst -I$(MAIN_B)/gen,-I$(B)/gen,$(KCFLAGS)) -DPAGECACHE_ADD_LOCK=0
+KASFLAGS := $(subst -I$(MAIN_B)/gen,-I$(B)/gen,$(KASFLAGS))
+endif
+
 KOBJ := $(patsubst %,$(B)/k/%.o,$(KSRC))
 
 .PHONY: all deps run test test-unit test-vm lint debug shell clean bench user
@@ -73,10 +86,17 @@ INITRAMFS_DEPS ?=
 $(B)/initramfs.cpio: $(INITRAMFS_DEPS) tools/mkinitramfs
 	tools/mkinitramfs $(B)/initramfs $@
 
-$(B)/os.iso: $(B)/kernel.elf $(B)/initramfs.cpio boot/grub.cfg
+# The nolock build (PAGECACHE_ADD_LOCK=0) takes the main build's initramfs.
+INITRAMFS := $(MAIN_B)/initramfs.cpio
+ifneq ($(B),$(MAIN_B))
+$(INITRAMFS):
+	@echo "$@ missing: run make (the main build) first"; exit 1
+endif
+
+$(B)/os.iso: $(B)/kernel.elf $(INITRAMFS) boot/grub.cfg
 	@mkdir -p $(B)/iso/boot/grub
 	cp $(B)/kernel.elf $(B)/iso/boot/kernel.elf
-	cp $(B)/initramfs.cpio $(B)/iso/boot/initramfs.cpio
+	cp $(INITRAMFS) $(B)/iso/boot/initramfs.cpio
 	cp boot/grub.cfg $(B)/iso/boot/grub/grub.cfg
 	grub-mkrescue -o $@ $(B)/iso 2> $(B)/grub-mkrescue.log || { cat $(B)/grub-mkrescue.log; exit 1; }
 
@@ -105,10 +125,13 @@ test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
 	@tools/run-tests
 
+# The lock-cost rows boot a second build of this kernel without
+# pagecache_add_lock on the read and fault paths (build-nolock/).
 bench: deps all
+	@$(MAKE) --no-print-directory PAGECACHE_ADD_LOCK=0 all
 	tools/bench
 
 clean:
-	rm -rf $(B)
+	rm -rf $(B) $(MAIN_B)-nolock
 
 -include $(shell find $(B)/k -name '*.d' 2>/dev/null)

@@ -398,6 +398,18 @@ int filemap_write_and_wait_range(struct address_space *mapping, loff_t start, lo
 
 /* ---- buffered read ---- */
 
+/* rf_*: the ADD state around the read (r) and fault (f) paths' page-cache
+ * lookups; no-ops when built with PAGECACHE_ADD_LOCK=0 (<fs/pagemap.h>). */
+#if PAGECACHE_ADD_LOCK
+#define rf_add_get(mapping) pagecache_add_get(mapping)
+#define rf_add_put(mapping) pagecache_add_put(mapping)
+#define rf_fault_lock(vmf, mapping) pagecache_fault_lock(vmf, mapping)
+#else
+#define rf_add_get(mapping) ((void)(mapping))
+#define rf_add_put(mapping) ((void)(mapping))
+#define rf_fault_lock(vmf, mapping) ((void)(vmf), (void)(mapping), 0)
+#endif
+
 ssize_t filemap_read(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct file *file = iocb->ki_filp;
@@ -421,10 +433,10 @@ ssize_t filemap_read(struct kiocb *iocb, struct iov_iter *to)
 			n = isize - pos;
 		ra_req = MIN((loff_t)iov_iter_count(to), isize - pos);
 		ra_req = DIV_ROUND_UP(off + ra_req, PAGE_SIZE);
-		pagecache_add_get(mapping); /* no page locked here (invariant 1) */
+		rf_add_get(mapping); /* no page locked here (invariant 1) */
 		page_cache_readahead(mapping, &file->f_ra, file, pos >> PAGE_SHIFT, ra_req);
 		page = read_mapping_page(mapping, pos >> PAGE_SHIFT, file);
-		pagecache_add_put(mapping);
+		rf_add_put(mapping);
 		if (IS_ERR(page)) {
 			err = PTR_ERR(page);
 			break;
@@ -599,16 +611,16 @@ int filemap_fault(struct vm_fault *vmf)
 	int ret;
 
 	/* ADD state first (no page locked yet), faults_disabled_mapping rules */
-	ret = pagecache_fault_lock(vmf, mapping);
+	ret = rf_fault_lock(vmf, mapping);
 	if (ret)
 		return ret;
 	size = i_size_read(inode);
 	if (vmf->pgoff >= (u64)((size + PAGE_SIZE - 1) >> PAGE_SHIFT)) {
-		pagecache_add_put(mapping);
+		rf_add_put(mapping);
 		return VM_FAULT_SIGBUS;
 	}
 	page = read_mapping_page(mapping, vmf->pgoff, file);
-	pagecache_add_put(mapping);
+	rf_add_put(mapping);
 	if (IS_ERR(page))
 		return PTR_ERR(page) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
 	mark_page_accessed(page); /* mapped pages get a second chance too */
@@ -623,19 +635,19 @@ int filemap_page_mkwrite(struct vm_fault *vmf)
 	struct inode *inode = mapping->host;
 	int ret;
 
-	ret = pagecache_fault_lock(vmf, mapping); /* before the page lock */
+	ret = rf_fault_lock(vmf, mapping); /* before the page lock */
 	if (ret)
 		return ret;
 	lock_page(page);
 	if (page->mapping != inode->i_mapping) {
 		unlock_page(page);
-		pagecache_add_put(mapping);
+		rf_add_put(mapping);
 		return VM_FAULT_SIGBUS; /* truncated */
 	}
 	set_page_dirty(page);
 	inode->i_mtime = inode->i_ctime = current_time();
 	unlock_page(page);
-	pagecache_add_put(mapping);
+	rf_add_put(mapping);
 	return 0;
 }
 

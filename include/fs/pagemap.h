@@ -152,6 +152,15 @@ bool mapping_lock_before(const struct address_space *a, const struct address_spa
  * mapping, or a VM_FAULT_* code (VM_FAULT_RETRY: mmap_lock was released;
  * VM_FAULT_NOPAGE: current->faults_disabled_mapping is this mapping). */
 int pagecache_fault_lock(struct vm_fault *vmf, struct address_space *mapping);
+/* Build switch for `make bench` only: `make PAGECACHE_ADD_LOCK=0` (into
+ * build-nolock/) compiles the ADD-side get/put/trylock out of the buffered
+ * read path (filemap_read) and the fault path (filemap_fault,
+ * filemap_page_mkwrite, including their faults_disabled_mapping checks), so
+ * the bench can measure what the lock costs there.  Such a kernel is NOT
+ * correct: O_DIRECT and truncate no longer keep those paths' pages out. */
+#ifndef PAGECACHE_ADD_LOCK
+#define PAGECACHE_ADD_LOCK 1
+#endif
 /* faults_disabled_mapping bit 0: "the fault handler dropped my locks". */
 #define FDM_DROPPED 1UL
 static inline struct address_space *fdm_mapping(struct address_space *fdm)
