@@ -127,9 +127,7 @@ int vfs_fadvise(struct file *f, loff_t offset, loff_t len, int advice)
 		willneed(f, first, last);
 		break;
 	case POSIX_FADV_DONTNEED:
-		filemap_fdatawrite_range(mapping, offset,
-					 len && offset + len > offset ? offset + len - 1 :
-									OFFSET_MAX);
+		filemap_fdatawrite_range(mapping, offset, range_end(offset, len));
 		invalidate_mapping_pages(mapping, first, last);
 		break;
 	default: /* NOREUSE */

@@ -10,8 +10,8 @@
  * image.  A read-only disk gets the read cases only.
  *
  * Locking: a completion (interrupt context) pushes its slot onto the done
- * list under done_lock (IRQ-safe) and complete()s the benchmark thread,
- * which alone submits.
+ * list and complete()s the benchmark thread, both under done_lock (IRQ-safe;
+ * order done_lock -> the completion's lock); the thread alone submits.
  */
 #include <drivers/blkdev.h>
 #include <kernel/completion.h>
@@ -57,8 +57,12 @@ static void bench_end_io(struct bio *bio)
 	flags = spin_lock_irqsave(&b->done_lock);
 	s->next_done = b->done_head;
 	b->done_head = (int)(s - b->slots);
-	spin_unlock_irqrestore(&b->done_lock, flags);
+	/* Still under done_lock: once the benchmark thread finds this slot
+	 * on the list, this complete() is over, so the next case may
+	 * re-initialise the completion (doing it while a complete() still
+	 * held its spinlock corrupted the lock and hung the next case). */
 	complete(&b->done);
+	spin_unlock_irqrestore(&b->done_lock, flags);
 }
 
 static void bench_submit(struct bench *b, struct bench_slot *s, enum req_op op, bool seq)

@@ -4,6 +4,7 @@
 # detector must print the wait-for cycle and power off with status 101.
 . "$(dirname "$0")/lib.sh"
 log=$LOGDIR/deadlock.console
+LOCKDEP_REPORT_OK=1 # the broken design is the point: lockdep may see it too
 vm_expect 101 $log -- --smp 2 --timeout 60 -- test=deadlock hung_task=2 lockdep=1
 expect_line $log 'lockdep: possible circular locking dependency'
 expect_line $log '"pagecache_add_lock\(file [AB]\)" \(shared\(1\)\) -> "pagecache_add_lock\(file [AB]\)" \(shared\(0\)\)'

@@ -21,6 +21,7 @@ done
 rm -f $img
 mke2fs -q -F -t ext2 -b 4096 $img 64M || fail "mke2fs"
 log=$LOGDIR/scenario-dio-ring-naive.console
+LOCKDEP_REPORT_OK=1
 vm_expect 101 $log -- --smp 4 --timeout 120 --disk $img -- naive=order hung_task=3 init=/bin/busybox -- sh -c "$run"
 expect_line $log 'deadlock: cycle: back to dio_ring .*: these 3 tasks wait for each other forever'
 rm -f $img

@@ -231,8 +231,8 @@ static void test_utimes(void)
 	struct utimbuf ub = { 1000000, 2000000 };
 	T_SYS(utime(p, &ub));
 	T_SYS(stat(p, &st));
-	CHECK(st.st_atime == 1000000 && st.st_mtime == 2000000, "utime: %ld %ld",
-	      (long)st.st_atime, (long)st.st_mtime);
+	CHECK(st.st_atime == 1000000 && st.st_mtime == 2000000, "utime: %ld %ld", (long)st.st_atime,
+	      (long)st.st_mtime);
 	struct timeval tv[2] = { { 3000000, 500000 }, { 4000000, 250000 } };
 	T_SYS(utimes(p, tv));
 	T_SYS(stat(p, &st));
