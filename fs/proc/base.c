@@ -230,7 +230,8 @@ static int pid_stat_show(struct proc_buf *m, struct proc_inode *pi)
 		    (unsigned long long)(pt.children_ns / NS_PER_TICK), pt.nr_threads,
 		    (unsigned long long)(pt.start_ns / NS_PER_TICK), (unsigned long long)vsize, rss,
 		    sc, ec, ss, (unsigned long long)(pt.sigpnd | pt.shdpnd),
-		    (unsigned long long)pt.sigblk, pt.exit_signal, pt.cpu, sd, ed, sb, as, ae, es, ee);
+		    (unsigned long long)pt.sigblk, pt.exit_signal, pt.cpu, sd, ed, sb, as, ae, es,
+		    ee);
 	proc_task_put(&pt);
 	return 0;
 }
@@ -246,7 +247,8 @@ static int pid_statm_show(struct proc_buf *m, struct proc_inode *pi)
 	if (pt.mm) {
 		size = (unsigned long)(mm_vsize(pt.mm) >> PAGE_SHIFT);
 		rss = READ_ONCE(pt.mm->total_pages);
-		text = ((pt.mm->end_code + PAGE_SIZE - 1) - (pt.mm->start_code & ~(PAGE_SIZE - 1))) >>
+		text = ((pt.mm->end_code + PAGE_SIZE - 1) -
+			(pt.mm->start_code & ~(PAGE_SIZE - 1))) >>
 		       PAGE_SHIFT;
 		data = size > text ? size - text : 0;
 	}
@@ -289,17 +291,19 @@ static int pid_status_show(struct proc_buf *m, struct proc_inode *pi)
 	}
 	if (pt.files)
 		fdsize = READ_ONCE(pt.files->max_fds);
-	proc_printf(m, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
-		       "PPid:\t%d\nTracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n"
-		       "FDSize:\t%d\nGroups:\t\n",
+	proc_printf(m,
+		    "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
+		    "PPid:\t%d\nTracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n"
+		    "FDSize:\t%d\nGroups:\t\n",
 		    pt.comm, pt.umask, state_name(pt.state), pt.pid, pt.pid, pt.ppid, fdsize);
 	if (pt.mm)
 		proc_printf(m, "VmPeak:\t%8llu kB\nVmSize:\t%8llu kB\nVmRSS:\t%8lu kB\n",
 			    (unsigned long long)(vsize >> 10), (unsigned long long)(vsize >> 10),
 			    rss * (PAGE_SIZE >> 10));
-	proc_printf(m, "Threads:\t%d\nSigPnd:\t%016llx\nShdPnd:\t%016llx\nSigBlk:\t%016llx\n"
-		       "SigIgn:\t0000000000000000\nSigCgt:\t0000000000000000\n"
-		       "Cpus_allowed_list:\t0-%d\n",
+	proc_printf(m,
+		    "Threads:\t%d\nSigPnd:\t%016llx\nShdPnd:\t%016llx\nSigBlk:\t%016llx\n"
+		    "SigIgn:\t0000000000000000\nSigCgt:\t0000000000000000\n"
+		    "Cpus_allowed_list:\t0-%d\n",
 		    pt.nr_threads, (unsigned long long)pt.sigpnd, (unsigned long long)pt.shdpnd,
 		    (unsigned long long)pt.sigblk, nr_cpus_online - 1);
 	proc_task_put(&pt);
@@ -375,8 +379,8 @@ static int pid_maps_show(struct proc_buf *m, struct proc_inode *pi)
 			name = IS_ERR(s) ? "?" : s;
 			ino = inode->i_ino;
 			dev = inode->i_sb->s_dev;
-		} else if ((vma->vm_flags & VM_GROWSDOWN) ||
-			   (vma->vm_start < pt.mm->start_stack && pt.mm->start_stack <= vma->vm_end)) {
+		} else if ((vma->vm_flags & VM_GROWSDOWN) || (vma->vm_start < pt.mm->start_stack &&
+							      pt.mm->start_stack <= vma->vm_end)) {
 			name = "[stack]";
 		} else if (vma->vm_start < pt.mm->brk && vma->vm_end > pt.mm->start_brk) {
 			name = "[heap]";
@@ -617,7 +621,9 @@ static const struct file_operations proc_fd_operations = {
 /* ---- /proc/<pid> ---- */
 
 static const struct proc_entry pid_entries[] = {
-	{ .name = "fd", .mode = S_IFDIR | 0500, .iop = &proc_fd_inode_operations,
+	{ .name = "fd",
+	  .mode = S_IFDIR | 0500,
+	  .iop = &proc_fd_inode_operations,
 	  .fop = &proc_fd_operations },
 	{ .name = "cmdline", .mode = S_IFREG | 0444, .show = pid_cmdline_show },
 	{ .name = "comm", .mode = S_IFREG | 0644, .show = pid_comm_show },

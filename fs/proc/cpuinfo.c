@@ -15,12 +15,12 @@ static const struct {
 	int bit;
 	const char *name;
 } flag_bits[] = {
-	{ 0, 0, "fpu" },   { 0, 4, "tsc" },     { 0, 5, "msr" },    { 0, 6, "pae" },
-	{ 0, 8, "cx8" },   { 0, 9, "apic" },    { 0, 11, "sep" },   { 0, 13, "pge" },
-	{ 0, 15, "cmov" }, { 0, 19, "clflush" }, { 0, 23, "mmx" },  { 0, 24, "fxsr" },
-	{ 0, 25, "sse" },  { 0, 26, "sse2" },   { 1, 0, "pni" },    { 1, 9, "ssse3" },
-	{ 1, 13, "cx16" }, { 1, 19, "sse4_1" }, { 1, 20, "sse4_2" }, { 1, 23, "popcnt" },
-	{ 1, 25, "aes" },  { 1, 28, "avx" },    { 1, 31, "hypervisor" },
+	{ 0, 0, "fpu" },   { 0, 4, "tsc" },	 { 0, 5, "msr" },	  { 0, 6, "pae" },
+	{ 0, 8, "cx8" },   { 0, 9, "apic" },	 { 0, 11, "sep" },	  { 0, 13, "pge" },
+	{ 0, 15, "cmov" }, { 0, 19, "clflush" }, { 0, 23, "mmx" },	  { 0, 24, "fxsr" },
+	{ 0, 25, "sse" },  { 0, 26, "sse2" },	 { 1, 0, "pni" },	  { 1, 9, "ssse3" },
+	{ 1, 13, "cx16" }, { 1, 19, "sse4_1" },	 { 1, 20, "sse4_2" },	  { 1, 23, "popcnt" },
+	{ 1, 25, "aes" },  { 1, 28, "avx" },	 { 1, 31, "hypervisor" },
 };
 
 int proc_cpuinfo_show(struct proc_buf *m, struct proc_inode *pi)
@@ -47,8 +47,8 @@ int proc_cpuinfo_show(struct proc_buf *m, struct proc_inode *pi)
 	if (a >= 0x80000004) {
 		u32 *w = (u32 *)model;
 		for (u32 leaf = 0; leaf < 3; leaf++)
-			cpuid(0x80000002 + leaf, 0, &w[leaf * 4], &w[leaf * 4 + 1], &w[leaf * 4 + 2],
-			      &w[leaf * 4 + 3]);
+			cpuid(0x80000002 + leaf, 0, &w[leaf * 4], &w[leaf * 4 + 1],
+			      &w[leaf * 4 + 2], &w[leaf * 4 + 3]);
 		model[48] = 0;
 	}
 	for (int cpu = 0; cpu < nr_cpus_online; cpu++) {
@@ -61,8 +61,9 @@ int proc_cpuinfo_show(struct proc_buf *m, struct proc_inode *pi)
 			    "physical id\t: 0\nsiblings\t: %d\ncore id\t\t: %d\ncpu cores\t: %d\n"
 			    "apicid\t\t: %u\nfpu\t\t: yes\nflags\t\t:",
 			    cpu, vendor, family, mod, name, stepping,
-			    (unsigned long long)(tsc_khz / 1000), (unsigned long long)(tsc_khz % 1000),
-			    nr_cpus_online, cpu, nr_cpus_online, cpus[cpu].apic_id);
+			    (unsigned long long)(tsc_khz / 1000),
+			    (unsigned long long)(tsc_khz % 1000), nr_cpus_online, cpu,
+			    nr_cpus_online, cpus[cpu].apic_id);
 		for (unsigned int i = 0; i < sizeof(flag_bits) / sizeof(flag_bits[0]); i++)
 			if (((flag_bits[i].reg ? ecx1 : edx1) >> flag_bits[i].bit) & 1)
 				proc_printf(m, " %s", flag_bits[i].name);

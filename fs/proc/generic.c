@@ -253,8 +253,8 @@ struct dentry *proc_lookup_table(struct inode *dir, struct dentry *dentry,
 		if (strlen(name) != dentry->d_name.len ||
 		    memcmp(name, dentry->d_name.name, dentry->d_name.len))
 			continue;
-		struct inode *inode =
-			proc_make_inode(dir->i_sb, &table[i], pid, 0, ino_base + (unsigned long)i + 1);
+		struct inode *inode = proc_make_inode(dir->i_sb, &table[i], pid, 0,
+						      ino_base + (unsigned long)i + 1);
 		if (!inode)
 			return ERR_PTR(-ENOMEM);
 		proc_d_add(dentry, inode);
@@ -264,8 +264,8 @@ struct dentry *proc_lookup_table(struct inode *dir, struct dentry *dentry,
 	return NULL;
 }
 
-bool proc_readdir_table(struct file *file, struct dir_context *ctx,
-			const struct proc_entry *table, int n, unsigned long ino_base)
+bool proc_readdir_table(struct file *file, struct dir_context *ctx, const struct proc_entry *table,
+			int n, unsigned long ino_base)
 {
 	struct dentry *dir = file->f_path.dentry;
 
@@ -285,7 +285,8 @@ bool proc_readdir_table(struct file *file, struct dir_context *ctx,
 	while (ctx->pos >= 2 && ctx->pos < 2 + n) {
 		const struct proc_entry *e = &table[ctx->pos - 2];
 		if (!dir_emit(ctx, e->name, (int)strlen(e->name),
-			      ino_base + (unsigned long)(ctx->pos - 2) + 1, fs_umode_to_dtype(e->mode)))
+			      ino_base + (unsigned long)(ctx->pos - 2) + 1,
+			      fs_umode_to_dtype(e->mode)))
 			return false;
 		ctx->pos++;
 	}

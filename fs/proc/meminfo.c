@@ -19,12 +19,13 @@ int proc_meminfo_show(struct proc_buf *m, struct proc_inode *pi)
 	unsigned long cached = lru_nr_pages(), dirty = global_dirty_pages();
 	unsigned long avail = free + cached;
 	static const char *const zero[] = {
-		"SwapCached", "Active", "Inactive", "Active(anon)", "Inactive(anon)",
-		"Active(file)", "Inactive(file)", "Unevictable", "Mlocked", "SwapTotal",
-		"SwapFree", NULL, /* Dirty here */
-		"Writeback", "AnonPages", "Mapped", "Shmem", "KReclaimable", "Slab",
-		"SReclaimable", "SUnreclaim", "KernelStack", "PageTables", "NFS_Unstable",
-		"Bounce", "WritebackTmp",
+		"SwapCached",	  "Active",	  "Inactive",	    "Active(anon)",
+		"Inactive(anon)", "Active(file)", "Inactive(file)", "Unevictable",
+		"Mlocked",	  "SwapTotal",	  "SwapFree",	    NULL, /* Dirty here */
+		"Writeback",	  "AnonPages",	  "Mapped",	    "Shmem",
+		"KReclaimable",	  "Slab",	  "SReclaimable",   "SUnreclaim",
+		"KernelStack",	  "PageTables",	  "NFS_Unstable",   "Bounce",
+		"WritebackTmp",
 	};
 
 	if (avail > total)

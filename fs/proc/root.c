@@ -50,8 +50,7 @@ static struct dentry *proc_root_lookup(struct inode *dir, struct dentry *dentry,
 
 	if (pid)
 		return proc_pid_lookup(dir, dentry, pid);
-	return proc_lookup_table(dir, dentry, proc_root_entries, NR_ROOT_ENTRIES, 0,
-				 PROC_ROOT_INO);
+	return proc_lookup_table(dir, dentry, proc_root_entries, NR_ROOT_ENTRIES, 0, PROC_ROOT_INO);
 }
 
 /* Positions: 0 ".", 1 "..", 2.. the table, then the processes (see base.c). */

@@ -16,7 +16,8 @@
 static void cpu_line(struct proc_buf *m, const char *name, u64 busy, u64 idle)
 {
 	proc_printf(m, "%s %llu 0 0 %llu 0 0 0 0 0 0\n", name,
-		    (unsigned long long)(busy / NS_PER_TICK), (unsigned long long)(idle / NS_PER_TICK));
+		    (unsigned long long)(busy / NS_PER_TICK),
+		    (unsigned long long)(idle / NS_PER_TICK));
 }
 
 int proc_stat_show(struct proc_buf *m, struct proc_inode *pi)
@@ -39,8 +40,9 @@ int proc_stat_show(struct proc_buf *m, struct proc_inode *pi)
 		snprintf(name, sizeof(name), "cpu%d", c);
 		cpu_line(m, name, now - idle[c], idle[c]);
 	}
-	proc_printf(m, "intr %llu\nctxt %llu\nbtime %llu\nprocesses %lu\nprocs_running %d\n"
-		       "procs_blocked 0\n",
+	proc_printf(m,
+		    "intr %llu\nctxt %llu\nbtime %llu\nprocesses %lu\nprocs_running %d\n"
+		    "procs_blocked 0\n",
 		    (unsigned long long)intr, (unsigned long long)ctxt,
 		    (unsigned long long)((ktime_get_real_ns() - now) / 1000000000ULL),
 		    pid_nr_allocated(), proc_nr_running());

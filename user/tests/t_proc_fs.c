@@ -32,8 +32,11 @@ static char *slurp(const char *path, size_t *len, size_t chunk)
 	}
 	for (;;) {
 		if (n + chunk > size) {
+			char *bigger = realloc(buf, size * 2 + 1);
+			if (!bigger)
+				break;
+			buf = bigger;
 			size *= 2;
-			buf = realloc(buf, size + 1);
 		}
 		r = read(fd, buf + n, chunk);
 		if (r <= 0)
