@@ -48,5 +48,15 @@ n=$(echo "$out" | wc -w) ; [ "$n" = 52 ] ; ok "stat has 52 fields" $? "$n: $out"
 out=$(cat /proc/filesystems)
 echo "$out" | grep -q 'nodev	proc' ; ok "filesystems lists proc" $? "$out"
 grep -q '^processor' /proc/cpuinfo ; ok "cpuinfo" $? "$(cat /proc/cpuinfo)"
+# Read every process's files while short-lived processes come and go.
+i=0; (while [ $i -lt 60 ]; do sh -c 'echo x >/dev/null' & i=$((i + 1)); done; wait) &
+j=0; while [ $j -lt 8 ]; do
+	cat /proc/[0-9]*/stat /proc/[0-9]*/cmdline /proc/[0-9]*/maps /proc/[0-9]*/status >/dev/null 2>&1
+	ls -l /proc/[0-9]*/fd/ /proc/[0-9]*/exe /proc/[0-9]*/cwd >/dev/null 2>&1
+	j=$((j + 1))
+done
+wait
+out=$(ps | wc -l)
+[ "$out" -ge 3 ] ; ok "ps after the churn" $? "$out"
 echo "sh_proc: $pass passed, $fail failed"
 [ $fail = 0 ]
