@@ -268,7 +268,8 @@ void dput(struct dentry *dentry)
 			spin_unlock(&dcache_lock);
 			break;
 		}
-		if (!d_unhashed(dentry) && !IS_ROOT(dentry)) {
+		if (!d_unhashed(dentry) && !IS_ROOT(dentry) &&
+		    !(dentry->d_flags & DCACHE_DONTCACHE)) {
 			list_add_tail(&dentry->d_lru, &dentry_lru);
 			prune = ++nr_unused > DCACHE_LRU_MAX;
 			spin_unlock(&dcache_lock);

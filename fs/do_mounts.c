@@ -14,6 +14,8 @@
  *      with the device nodes the drivers asked for, so /dev/console and
  *      /dev/vda exist whatever the disk holds.
  * Any failure is reported and leaves the initramfs as "/": the boot goes on.
+ * Then procfs is mounted on /proc of whichever root won (fs/proc/root.c:
+ * the directory is made on an initramfs root, never on a disk).
  * init is looked up on the new root first, then below /initrd
  * (init_fallback_path(), used by kernel/init_user.c), so init=/bin/busybox
  * works with a disk that has no busybox.
@@ -21,6 +23,7 @@
  * Runs once in the main kernel thread before init exists: no locks here.
  */
 #include "internal.h"
+#include <fs/proc_fs.h>
 #include <kernel/bootinfo.h>
 #include <kernel/init.h>
 #include <kernel/printk.h>
@@ -101,4 +104,13 @@ static int mount_root(void)
 	       fstype);
 	return 0;
 }
-late_initcall(mount_root);
+
+/* root= first, then procfs on the final root's /proc. */
+static int do_mounts(void)
+{
+	int err = mount_root();
+
+	proc_mount_at_boot();
+	return err;
+}
+late_initcall(do_mounts);

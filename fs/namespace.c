@@ -21,6 +21,7 @@
  * answer -ENODEV until a block layer exists.
  */
 #include "internal.h"
+#include <fs/proc_fs.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
 #include <kernel/syscall.h>
@@ -391,4 +392,34 @@ SYSCALL_DEFINE(__NR_umount2, umount2)
 	err = do_umount_path(&path, flags);
 	path_put(&path);
 	return err;
+}
+
+/* /proc/mounts: "device mountpoint type options 0 0", oldest first.  The
+ * mount point is named as seen from root (d_path takes dcache_lock, which
+ * nests inside mount_lock); proc_printf does not sleep. */
+void mounts_show(struct proc_buf *m, const struct path *root)
+{
+	char *buf = kmalloc(PATH_MAX, 0);
+	struct vfsmount *mnt;
+
+	if (!buf) {
+		m->overflow = true; /* retried; fails with -ENOMEM in the end */
+		return;
+	}
+	spin_lock(&mount_lock);
+	list_for_each_entry(mnt, &mount_list, mnt_list) {
+		struct path mp = { mnt, mnt->mnt_root };
+		bool ro = (mnt->mnt_flags & MNT_RDONLY) || (mnt->mnt_sb->s_flags & SB_RDONLY);
+		char *name = d_path(&mp, root, buf, PATH_MAX);
+
+		if (IS_ERR(name))
+			continue;
+		proc_printf(m, "%s %s %s %s%s%s%s 0 0\n", mnt->mnt_devname, name,
+			    mnt->mnt_sb->s_type->name, ro ? "ro" : "rw",
+			    (mnt->mnt_flags & MNT_NOSUID) ? ",nosuid" : "",
+			    (mnt->mnt_flags & MNT_NODEV) ? ",nodev" : "",
+			    (mnt->mnt_flags & MNT_NOEXEC) ? ",noexec" : "");
+	}
+	spin_unlock(&mount_lock);
+	kfree(buf);
 }

@@ -15,6 +15,7 @@
  * first writes everything back (sync_filesystem, fs/sync.c).
  */
 #include "internal.h"
+#include <fs/proc_fs.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
 #include <mm/slab.h>
@@ -39,6 +40,18 @@ int register_filesystem(struct file_system_type *fs)
 		list_add_tail(&fs->fs_list, &file_systems);
 	spin_unlock(&fs_types_lock);
 	return err;
+}
+
+/* /proc/filesystems: "nodev" marks the types that need no device. */
+void filesystems_show(struct proc_buf *m)
+{
+	struct file_system_type *t;
+
+	spin_lock(&fs_types_lock);
+	list_for_each_entry(t, &file_systems, fs_list)
+		proc_printf(m, "%s\t%s\n",
+			    (t->fs_flags & (FS_REQUIRES_DEV | FS_HAS_DEV)) ? "" : "nodev", t->name);
+	spin_unlock(&fs_types_lock);
 }
 
 struct file_system_type *get_fs_type(const char *name)

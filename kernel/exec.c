@@ -13,14 +13,16 @@
  * fail for lack of a mapping.
  *
  * The executable stays referenced in signal->exe_file (inherited by fork);
- * until there is a procfs, exec of "/proc/self/exe" that finds no such
- * file runs it (busybox re-executes its applets that way).
+ * procfs shows it as /proc/<pid>/exe.  When /proc is not mounted, exec of
+ * "/proc/self/exe" that finds no such file still runs it (busybox
+ * re-executes its applets that way).
  *
  * The initial stack is Linux's: from the top, the file name, the argument
  * and environment strings, "x86_64", 16 random bytes, then (16-byte
  * aligned) argc, argv[], NULL, envp[], NULL and the auxiliary vector.
  */
 #include <fs/fs.h>
+#include <fs/proc_fs.h>
 #include <kernel/errno.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
@@ -398,7 +400,9 @@ static void release_old_mm(struct task_struct *t, struct mm_struct *new_mm)
 			futex_wake_user((u32 *)t->clear_child_tid, 1);
 	}
 	t->clear_child_tid = NULL;
+	spin_lock(&task_res_lock); /* procfs may be taking a reference on old */
 	kthread_use_mm(new_mm);
+	spin_unlock(&task_res_lock);
 	vfork = __atomic_exchange_n(&t->signal->vfork_done, NULL, __ATOMIC_ACQ_REL);
 	if (vfork)
 		complete(vfork);
@@ -452,8 +456,10 @@ static int exec_commit(struct linux_binprm *b, struct pt_regs *regs)
 	release_old_mm(t, b->mm);
 	b->mm = NULL;
 	if (new_files) {
+		spin_lock(&task_res_lock);
 		old_files = t->files;
 		t->files = new_files;
+		spin_unlock(&task_res_lock);
 		put_files(old_files);
 	}
 	if (t->files)

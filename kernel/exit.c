@@ -20,6 +20,7 @@
  * signal number with WCOREFLAG when a core dump would have been written.
  */
 #include <fs/fs.h>
+#include <fs/proc_fs.h>
 #include <kernel/errno.h>
 #include <kernel/init.h>
 #include <kernel/preempt.h>
@@ -37,6 +38,8 @@
 #define P_PGID 2
 
 static LIST_HEAD(reap_list);
+/* task->mm/files/fs change under it (exit here, execve): <fs/proc_fs.h>. */
+DEFINE_SPINLOCK(task_res_lock);
 static DEFINE_SPINLOCK(reap_lock);
 static DECLARE_WAIT_QUEUE_HEAD(reap_wq);
 
@@ -214,6 +217,8 @@ __noreturn void do_exit(int status)
 {
 	struct task_struct *t = current;
 	struct mm_struct *mm = t->mm;
+	struct files_struct *files;
+	struct fs_struct *fs;
 	struct completion *vfork;
 
 	if (t->flags & PF_EXITING) {
@@ -230,18 +235,22 @@ __noreturn void do_exit(int status)
 	vfork = __atomic_exchange_n(&t->signal->vfork_done, NULL, __ATOMIC_ACQ_REL);
 	if (vfork && thread_group_leader(t))
 		complete(vfork);
-	if (mm) {
+	/* procfs takes references on these under task_res_lock: clear the
+	 * pointers under it, drop the references after. */
+	spin_lock(&task_res_lock);
+	if (mm)
 		kthread_unuse_mm(mm);
+	files = t->files;
+	fs = t->fs;
+	t->files = NULL;
+	t->fs = NULL;
+	spin_unlock(&task_res_lock);
+	if (mm)
 		mmput(mm);
-	}
-	if (t->files) {
-		put_files(t->files);
-		t->files = NULL;
-	}
-	if (t->fs) {
-		put_fs_struct(t->fs);
-		t->fs = NULL;
-	}
+	if (files)
+		put_files(files);
+	if (fs)
+		put_fs_struct(fs);
 	exit_notify(t);
 	kthread_exit(status);
 }

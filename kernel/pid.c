@@ -23,6 +23,7 @@ struct task_struct *child_reaper;
 
 static unsigned long pid_bitmap[PID_MAX / 64];
 static int last_pid;
+static unsigned long nr_pids_allocated; /* "processes" in /proc/stat */
 static struct list_head pid_hash[PID_HASH_SIZE];
 static LIST_HEAD(process_list);
 static bool pid_hash_ready;
@@ -61,6 +62,7 @@ int alloc_pid(void)
 		if (!pid_bit(pid) && !used_as_group(pid)) {
 			pid_bitmap[pid / 64] |= 1UL << (pid % 64);
 			last_pid = pid;
+			nr_pids_allocated++;
 			spin_unlock_irqrestore(&tasklist_lock, flags);
 			return pid;
 		}
@@ -132,6 +134,9 @@ int for_each_process(int (*fn)(struct task_struct *leader, void *arg), void *arg
 			return r;
 	return 0;
 }
+
+int pid_last_allocated(void) { return READ_ONCE(last_pid); }
+unsigned long pid_nr_allocated(void) { return READ_ONCE(nr_pids_allocated); }
 
 int task_pgrp(struct task_struct *t) { return READ_ONCE(t->signal->pgrp); }
 int task_session(struct task_struct *t) { return READ_ONCE(t->signal->session); }

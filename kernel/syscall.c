@@ -83,10 +83,11 @@ static int syscall_init(void)
 		syscall_table[e->nr] = e->fn;
 		n++;
 	}
+	/* No migration in between: this CPU and "the others" must be all. */
 	preempt_disable();
 	syscall_init_cpu();
-	preempt_enable();
 	smp_call_function(syscall_init_ipi, NULL);
+	preempt_enable();
 	printk(KERN_INFO "syscall: %d system calls\n", n);
 	return 0;
 }

@@ -191,9 +191,11 @@ static void smep_smap_ipi(void *arg) { cpu_enable_smep_smap(); }
 
 int mm_user_init(void)
 {
+	preempt_disable(); /* no migration: this CPU and the others are all */
 	cpu_enable_smep_smap();
 	if (nr_cpus_online > 1)
 		smp_call_function(smep_smap_ipi, NULL);
+	preempt_enable();
 	switch_mm_hook = mm_switch_hook;
 	page_fault_hook = do_page_fault;
 	printk(KERN_INFO "mm: user address spaces ready (SMEP %s, SMAP %s)\n",

@@ -492,6 +492,7 @@ static struct file_system_type ext2_fs_type = {
 	.name = "ext2",
 	/* Not FS_REQUIRES_DEV: fs/namespace.c still refuses those (-ENODEV);
 	 * ->mount resolves dev_name to a block device itself. */
+	.fs_flags = FS_HAS_DEV,
 	.mount = ext2_mount,
 	.kill_sb = generic_shutdown_super,
 };

@@ -242,6 +242,7 @@ struct file_system_type {
 	struct list_head fs_list;
 };
 #define FS_REQUIRES_DEV 0x1
+#define FS_HAS_DEV 0x2 /* mounts a device (only for /proc/filesystems) */
 
 struct super_block {
 	struct list_head s_list;
@@ -438,6 +439,7 @@ int evict_inodes(struct super_block *sb);
 #define DNAME_INLINE_LEN 40
 /* d_flags */
 #define DCACHE_PINNED 0x1 /* in-memory fs: the dentry holds a reference on itself */
+#define DCACHE_DONTCACHE 0x2 /* freed at its last dput, not kept on the LRU (procfs) */
 
 struct dentry {
 	unsigned int d_flags;

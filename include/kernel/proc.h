@@ -193,6 +193,9 @@ struct task_struct *find_process_by_pid(int pid); /* its group leader */
 /* Calls fn for every process (group leader) until it returns nonzero. */
 int for_each_process(int (*fn)(struct task_struct *leader, void *arg), void *arg);
 int task_pgrp(struct task_struct *t);
+/* For /proc/loadavg and /proc/stat (no lock: a racy read is fine). */
+int pid_last_allocated(void);
+unsigned long pid_nr_allocated(void);
 int task_session(struct task_struct *t);
 
 /* ---- creation (kernel/fork.c; task_create in kernel/sched/core.c) ---- */

@@ -6,7 +6,7 @@
  *   stubs      pipes, char and block device files, unmap_mapping_range (no
  *              page tables on the host: nothing is ever mapped), the kernel
  *              command line (every option has its default), signals (none
- *              is ever pending)
+ *              pending), procfs output
  *   threads    kthread_run() starts a pthread (so the writeback flusher and
  *              kswapd really run beside the tests); schedule_timeout()
  *              sleeps until woken or the deadline passes (polling)
@@ -18,11 +18,13 @@
 
 #include <drivers/blkdev.h>
 #include <fs/fs.h>
+#include <fs/proc_fs.h>
 #include <kernel/bootinfo.h>
 #include <kernel/init.h>
 #include <kernel/preempt.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/signal.h>
 #include <kernel/time.h>
 #include <fs/direct_io.h>
 #include <mm/mm.h>
@@ -42,7 +44,9 @@ const struct file_operations def_chr_fops;
 const struct file_operations def_blk_fops;
 long cmdline_get_int(const char *key, long def) { return def; }
 bool in_atomic_context(void) { return false; }
-bool signal_pending(struct task_struct *t) { return false; } /* no signals on the host */
+/* No signals on the host; procfs (mounts_show, filesystems_show) is not built. */
+bool signal_pending(struct task_struct *t) { return false; }
+void proc_printf(struct proc_buf *m, const char *fmt, ...) { m->overflow = true; }
 
 /* fs/block_dev.c is not built: disks are found by name only. */
 struct block_device *lookup_bdev(const char *path)
