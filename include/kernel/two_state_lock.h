@@ -40,9 +40,9 @@ struct task_struct;
 #define TWO_STATE_MAX_HOLDERS 8
 
 struct two_state_lock {
-	spinlock_t wait_lock; /* guards every field below */
-	int state; /* state of the holders; meaningful when count > 0 */
-	int count; /* holders; 0 means free (and then nobody waits) */
+	/* holders << 2 | QUEUED << 1 | their state; atomic (two_state_lock.c) */
+	unsigned long word;
+	spinlock_t wait_lock; /* guards waiters and the QUEUED bit's changes */
 	struct list_head waiters; /* FIFO of struct lock_waiter, kind = state */
 	struct task_struct *holders[TWO_STATE_MAX_HOLDERS]; /* NULL = free slot */
 	const char *name;

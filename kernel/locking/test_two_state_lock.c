@@ -75,7 +75,8 @@ KTEST(two_state_sharing)
 		kthread_join(th[i]);
 	KT_ASSERT(t, atomic_read(&max_inside) == nr_sharers, "only %d of %d inside at once",
 		  atomic_read(&max_inside), nr_sharers);
-	KT_ASSERT(t, tl.count == 0, "count %d after all left", tl.count);
+	KT_ASSERT(t, two_state_lock_holders(&tl, NULL, NULL, 0) == 0, "count %d after all left",
+		  two_state_lock_holders(&tl, NULL, NULL, 0));
 }
 
 static int excl_worker(void *p)
@@ -115,7 +116,7 @@ KTEST(two_state_exclusion)
 		kthread_join(th[i]);
 	KT_ASSERT(t, atomic_read(&violations) == 0, "%d times both states were inside",
 		  atomic_read(&violations));
-	KT_ASSERT(t, tl.count == 0 && list_empty(&tl.waiters), "lock not free at the end");
+	KT_ASSERT(t, tl.word == 0 && list_empty(&tl.waiters), "lock not free at the end");
 	KT_ASSERT(t, atomic_read(&entries) > 0, "nobody got in");
 }
 

@@ -104,7 +104,7 @@ static void test_shared_within_state(void **state)
 			pthread_join(th[i], NULL);
 		/* all NSHARE holders were inside at the same time */
 		assert_int_equal(atomic_read(&a.max), NSHARE);
-		assert_int_equal(lk.count, 0);
+		assert_int_equal(two_state_lock_holders(&lk, NULL, NULL, 0), 0);
 	}
 }
 
@@ -153,7 +153,7 @@ static void run_excl(int nthreads, int iters, bool trylock)
 	for (int i = 0; i < nthreads; i++)
 		pthread_join(th[i], NULL);
 	assert_int_equal(atomic_read(&violations), 0);
-	assert_int_equal(lk.count, 0);
+	assert_int_equal(two_state_lock_holders(&lk, NULL, NULL, 0), 0);
 	assert_true(list_empty(&lk.waiters));
 }
 
@@ -394,8 +394,11 @@ static void test_handoff_batches_targeted_wakeups(void **state)
 	assert_true(shim_wait_for(waiter_done, &w[0], 5000));
 	assert_true(shim_wait_for(waiter_done, &w[1], 5000));
 	usleep(20000);
-	assert_int_equal(lk.count, 2);
-	assert_int_equal(lk.state, 1);
+	{
+		int st;
+		assert_int_equal(two_state_lock_holders(&lk, &st, NULL, 0), 2);
+		assert_int_equal(st, 1);
+	}
 	assert_false(READ_ONCE(w[2].done));
 	assert_false(READ_ONCE(w[3].done)); /* state 1, but behind a state-0 waiter */
 	assert_int_equal(shim_wakeups(w[0].task), 1); /* granted ones: woken once */
@@ -419,7 +422,7 @@ static void test_handoff_batches_targeted_wakeups(void **state)
 	pthread_join(th[3], NULL);
 	assert_true(w[2].order > w[0].order && w[2].order > w[1].order);
 	assert_true(w[3].order > w[2].order);
-	assert_int_equal(lk.count, 0);
+	assert_int_equal(two_state_lock_holders(&lk, NULL, NULL, 0), 0);
 	assert_int_equal(atomic_read(&violations), 0);
 }
 
