@@ -11,7 +11,8 @@
  *   4. per chunk of at most DIO_CHUNK user pages: pin them with gup
  *      (FOLL_WRITE when the device writes into memory), map file blocks
  *      with the file system's get_block, and send bios made of the pinned
- *      pages themselves.  gup's answers:
+ *      pages themselves: all of a chunk's bios are in flight together, then
+ *      waited for (dio_wait) before the pages are unpinned.  gup's answers:
  *        -EDEADLK  the buffer maps this very file: release BLOCK, do the
  *                  chunk by buffered I/O, re-take BLOCK, invalidate again;
  *        FDM_DROPPED set (gup may still have pinned a prefix): a fault
@@ -35,13 +36,14 @@
 #include <drivers/blkdev.h>
 #include <fs/direct_io.h>
 #include <fs/fs.h>
+#include <kernel/completion.h>
 #include <kernel/errno.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
 #include <mm/mm.h>
 #include <mm/slab.h>
 
-#define DIO_CHUNK 16 /* user pages pinned at once */
+#define DIO_CHUNK 64 /* user pages pinned at once (256 KiB) */
 #define DIO_ALIGN 511
 
 #define GANG 16
@@ -109,33 +111,63 @@ struct dio {
 	dio_get_block_t get_block;
 	bool write;
 	unsigned int blkbits;
-	struct bio *bio;
+	struct bio *bio; /* being filled, not yet sent */
 	u64 next_sector; /* where the open bio would continue */
+	/* bios in flight: all of a chunk's are sent before any is waited for */
+	int pending; /* in flight, plus one while the chunk is being built */
+	int error; /* the first bio error (-EIO), set by dio_end_io */
+	struct completion done; /* pending reached zero */
 };
 
-static int dio_submit(struct dio *d)
+static void dio_end_io(struct bio *bio)
 {
-	int err = 0;
+	struct dio *d = bio->bi_private;
 
-	if (d->bio) {
-		if (d->bio->bi_vcnt)
-			err = submit_bio_wait(d->bio);
-		bio_put(d->bio);
-		d->bio = NULL;
+	if (bio->bi_status)
+		__atomic_compare_exchange_n(&d->error, &(int){ 0 }, -EIO, false, __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED);
+	bio_put(bio);
+	if (__atomic_sub_fetch(&d->pending, 1, __ATOMIC_ACQ_REL) == 0)
+		complete(&d->done); /* the last access to d */
+}
+
+/* Sends the open bio (asynchronously). */
+static void dio_submit(struct dio *d)
+{
+	struct bio *bio = d->bio;
+
+	d->bio = NULL;
+	if (!bio)
+		return;
+	if (!bio->bi_vcnt) {
+		bio_put(bio);
+		return;
 	}
+	__atomic_add_fetch(&d->pending, 1, __ATOMIC_RELAXED);
+	bio->bi_end_io = dio_end_io;
+	bio->bi_private = d;
+	submit_bio(bio);
+}
+
+/* Waits for every bio sent since the last wait; their first error. */
+static int dio_wait(struct dio *d)
+{
+	int err;
+
+	if (__atomic_sub_fetch(&d->pending, 1, __ATOMIC_ACQ_REL) != 0)
+		wait_for_completion(&d->done);
+	err = d->error;
+	d->error = 0;
+	d->pending = 1;
+	reinit_completion(&d->done);
 	return err;
 }
 
 /* Sends [sector, +len) to/from page at off, merging with the open bio. */
 static int dio_add(struct dio *d, u64 sector, struct page *page, unsigned int off, unsigned int len)
 {
-	int err;
-
-	if (d->bio && (sector != d->next_sector || !bio_add_page(d->bio, page, len, off))) {
-		err = dio_submit(d);
-		if (err)
-			return err;
-	}
+	if (d->bio && (sector != d->next_sector || !bio_add_page(d->bio, page, len, off)))
+		dio_submit(d);
 	if (!d->bio) {
 		d->bio = bio_alloc(d->bdev, DIO_CHUNK * 2, d->write ? REQ_OP_WRITE : REQ_OP_READ);
 		if (!d->bio)
@@ -173,9 +205,10 @@ static int dio_zero_block(struct dio *d, u32 phys)
 	return err;
 }
 
-/* Moves len bytes between the file at pos and the pinned pages, the first
- * starting at offset poff.  Returns 0 or -errno. */
-static int dio_chunk(struct dio *d, loff_t pos, struct page **pages, unsigned int poff, size_t len)
+/* Builds and sends the bios that move len bytes between the file at pos
+ * and the pinned pages, the first starting at offset poff. */
+static int dio_chunk_bios(struct dio *d, loff_t pos, struct page **pages, unsigned int poff,
+			  size_t len)
 {
 	unsigned int bs = 1U << d->blkbits;
 	size_t done = 0;
@@ -202,9 +235,8 @@ static int dio_chunk(struct dio *d, loff_t pos, struct page **pages, unsigned in
 			memset((char *)page_address(page) + pgoff, 0, n); /* a hole */
 		} else {
 			if (new && d->write && (boff || (size_t)bs > len - done)) {
-				err = dio_submit(d);
-				if (!err)
-					err = dio_zero_block(d, phys);
+				dio_submit(d);
+				err = dio_zero_block(d, phys); /* before the data */
 				if (err)
 					return err;
 			}
@@ -217,7 +249,22 @@ static int dio_chunk(struct dio *d, loff_t pos, struct page **pages, unsigned in
 		}
 		done += n;
 	}
-	return dio_submit(d);
+	return 0;
+}
+
+/* One chunk: every bio is in flight at once, then all are waited for (the
+ * pages stay pinned until then, on an error too).  0 or -errno. */
+static int dio_chunk(struct dio *d, loff_t pos, struct page **pages, unsigned int poff, size_t len)
+{
+	int err = dio_chunk_bios(d, pos, pages, poff, len), io;
+
+	if (err && d->bio) { /* not sent: drop it */
+		bio_put(d->bio);
+		d->bio = NULL;
+	}
+	dio_submit(d);
+	io = dio_wait(d);
+	return err ? err : io;
 }
 
 /* The chunk's buffer maps this file: move it through the page cache. */
@@ -267,7 +314,9 @@ ssize_t blockdev_direct_IO(struct kiocb *iocb, struct iov_iter *iter, struct blo
 	struct address_space *mapping = file->f_mapping;
 	struct inode *inode = mapping->host;
 	bool write = iter->data_source == WRITE;
-	struct dio d = { inode, bdev, get_block, write, inode->i_sb->s_blocksize_bits, NULL, 0 };
+	struct dio d = {
+		inode, bdev, get_block, write, inode->i_sb->s_blocksize_bits, NULL, 0, 1, 0
+	};
 	struct page **pages;
 	loff_t pos = iocb->ki_pos, end;
 	ssize_t done = 0;
@@ -292,6 +341,7 @@ ssize_t blockdev_direct_IO(struct kiocb *iocb, struct iov_iter *iter, struct blo
 	pages = kmalloc(sizeof(*pages) * DIO_CHUNK, 0);
 	if (!pages)
 		return -ENOMEM;
+	init_completion(&d.done);
 	end = pos + (loff_t)iov_iter_count(iter) - 1;
 	inode_lock_shared(inode); /* keeps truncate from freeing blocks under us */
 	dio_lock(mapping);
