@@ -66,6 +66,7 @@ void release_task(struct task_struct *t)
 		itimer_exit(sig);
 	kthread_join(t); /* waits for its last switch, frees stack, FPU area, task */
 	sighand_put(sh);
+	sigqueue_flush(&u->sigqueue, ~0ULL, sig); /* nobody can send to it now */
 	put_signal_struct(sig);
 	kfree(u);
 }

@@ -53,6 +53,7 @@ static struct uthread *uthread_alloc(void)
 	INIT_LIST_HEAD(&u->pid_node);
 	INIT_LIST_HEAD(&u->proc_node);
 	INIT_LIST_HEAD(&u->reap_node);
+	INIT_LIST_HEAD(&u->sigqueue);
 	u->altstack.ss_flags = SS_DISABLE;
 	return u;
 }
@@ -65,6 +66,7 @@ static struct signal_struct *signal_alloc(const struct signal_struct *parent)
 		return NULL;
 	atomic_set(&sig->count, 0);
 	INIT_LIST_HEAD(&sig->thread_head);
+	INIT_LIST_HEAD(&sig->shared_queue);
 	INIT_LIST_HEAD(&sig->itimer_node);
 	init_waitqueue_head(&sig->wait_chldexit);
 	sig->start_ns = ktime_get_ns();
@@ -81,6 +83,7 @@ static struct signal_struct *signal_alloc(const struct signal_struct *parent)
 void put_signal_struct(struct signal_struct *sig)
 {
 	if (sig && atomic_dec_and_test(&sig->count)) {
+		sigqueue_flush(&sig->shared_queue, ~0ULL, sig);
 		if (sig->exe_file)
 			fput(sig->exe_file);
 		kfree(sig);

@@ -5,7 +5,9 @@
  * signal system calls in kernel/signal_syscalls.c, the handler's frame on
  * the user stack in kernel/signal_frame.c.
  *
- * Sending (send_signal_locked): SIGCONT continues a stopped process and
+ * Sending (send_signal_locked): a real-time signal already pending is
+ * queued behind (struct sigqueue, sigqueue_add) up to RLIMIT_SIGPENDING per
+ * process; SIGCONT continues a stopped process and
  * drops pending stop signals, a stop signal drops a pending SIGCONT; an
  * ignored signal that is not blocked is dropped; otherwise the bit is set in
  * the thread's or the process's pending set, with its ksiginfo, and a thread
@@ -26,6 +28,7 @@
 #include <kernel/string.h>
 #include <kernel/syscall.h>
 #include <kernel/uaccess.h>
+#include <mm/page.h>
 #include <mm/slab.h>
 #include "signal_internal.h"
 
@@ -239,6 +242,83 @@ static bool prepare_signal(int sig, struct task_struct *p)
 	return false;
 }
 
+/* ---- the queue of real-time signals ---- */
+
+struct sigqueue {
+	struct list_head node;
+	struct ksiginfo info;
+};
+
+static int sigpending_limit(struct signal_struct *s)
+{
+	u64 cur = s->rlim[RLIMIT_SIGPENDING].rlim_cur;
+
+	return cur > 65536 ? 65536 : (int)cur;
+}
+
+/* Another instance of RT signal sig while one is pending: queue it behind.
+ * siglock held (interrupt context possible: GFP_ATOMIC).  -EAGAIN when the
+ * process already has its limit queued or memory is short. */
+static int sigqueue_add(struct list_head *q, int sig, const struct ksiginfo *info,
+			struct signal_struct *s)
+{
+	struct sigqueue *e;
+
+	if (__atomic_load_n(&s->nr_queued, __ATOMIC_RELAXED) >= sigpending_limit(s))
+		return -EAGAIN;
+	e = kmalloc(sizeof(*e), GFP_ATOMIC);
+	if (!e)
+		return -EAGAIN;
+	e->info = *info;
+	e->info.signo = sig;
+	list_add_tail(&e->node, q);
+	__atomic_add_fetch(&s->nr_queued, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+bool sigqueue_take(struct list_head *q, int sig, struct ksiginfo *slot, struct signal_struct *s)
+{
+	struct sigqueue *e;
+
+	list_for_each_entry(e, q, node) {
+		if (e->info.signo == sig) {
+			*slot = e->info;
+			list_del(&e->node);
+			kfree(e);
+			__atomic_sub_fetch(&s->nr_queued, 1, __ATOMIC_RELAXED);
+			return true;
+		}
+	}
+	return false;
+}
+
+void sigqueue_flush(struct list_head *q, u64 mask, struct signal_struct *s)
+{
+	struct sigqueue *e, *n;
+
+	list_for_each_entry_safe(e, n, q, node) {
+		if (mask & sigmask(e->info.signo)) {
+			list_del(&e->node);
+			kfree(e);
+			__atomic_sub_fetch(&s->nr_queued, 1, __ATOMIC_RELAXED);
+		}
+	}
+}
+
+/* Clears the signals in mask from the process's and every thread's
+ * pending sets, queued instances too; tasklist_lock and siglock held. */
+void flush_pending_signals(struct signal_struct *s, u64 mask)
+{
+	struct task_struct *t;
+
+	s->shared_pending &= ~mask;
+	sigqueue_flush(&s->shared_queue, mask, s);
+	list_for_each_entry(t, &s->thread_head, thread_node) {
+		t->pending &= ~mask;
+		sigqueue_flush(&task_uthread(t)->sigqueue, mask, s);
+	}
+}
+
 /* tasklist_lock and p's siglock held.  *cont: tell the parent of a continue. */
 static int send_signal_locked(int sig, const struct ksiginfo *info, struct task_struct *p,
 			      bool group, bool *cont)
@@ -262,6 +342,14 @@ static int send_signal_locked(int sig, const struct ksiginfo *info, struct task_
 	if (!(*pending & sigmask(sig))) {
 		*slot = *info;
 		slot->signo = sig;
+	} else if (sig >= SIGRTMIN) {
+		/* real-time signals queue; standard ones stay pending once */
+		int err = sigqueue_add(group ? &s->shared_queue : &task_uthread(p)->sigqueue, sig,
+				       info, s);
+		/* over the limit: sigqueue() learns it (EAGAIN); kill()'s
+		 * instance merges with the pending one, as on Linux */
+		if (err && info->code != SI_USER)
+			return err;
 	}
 	*pending |= sigmask(sig);
 

@@ -43,13 +43,19 @@ int dequeue_signal(struct task_struct *t, u64 allowed, struct ksiginfo *info)
 	if (mine & SYNCHRONOUS_MASK)
 		mine &= SYNCHRONOUS_MASK;
 	if (mine) {
+		struct uthread *u = task_uthread(t);
+
 		sig = __builtin_ctzll(mine) + 1;
-		t->pending &= ~sigmask(sig);
-		*info = task_uthread(t)->info[sig - 1];
+		*info = u->info[sig - 1];
+		/* a queued real-time instance becomes the pending one */
+		if (sig < SIGRTMIN || !sigqueue_take(&u->sigqueue, sig, &u->info[sig - 1], s))
+			t->pending &= ~sigmask(sig);
 	} else if (shared) {
 		sig = __builtin_ctzll(shared) + 1;
-		s->shared_pending &= ~sigmask(sig);
 		*info = s->shared_info[sig - 1];
+		if (sig < SIGRTMIN ||
+		    !sigqueue_take(&s->shared_queue, sig, &s->shared_info[sig - 1], s))
+			s->shared_pending &= ~sigmask(sig);
 	} else {
 		return 0;
 	}

@@ -26,5 +26,11 @@ void notify_parent_cldstop(struct task_struct *p, int why, int sig);
 /* Takes the most urgent pending signal of t within allowed; siglock held.
  * Returns its number (info filled) or 0. */
 int dequeue_signal(struct task_struct *t, u64 allowed, struct ksiginfo *info);
+/* The next queued instance of RT signal sig on q into *slot (removed from
+ * q); false if none is queued.  siglock held. */
+bool sigqueue_take(struct list_head *q, int sig, struct ksiginfo *slot, struct signal_struct *s);
+/* Clears the signals in mask from the process's and every thread's pending
+ * sets, queued instances too; tasklist_lock and siglock held. */
+void flush_pending_signals(struct signal_struct *s, u64 mask);
 
 #endif

@@ -83,12 +83,8 @@ SYSCALL_DEFINE(__NR_rt_sigaction, rt_sigaction)
 	if (a1) {
 		sh->action[sig - 1] = new;
 		/* POSIX: setting a pending signal to be ignored discards it. */
-		if (sig_handler_ignored(current, sig)) {
-			struct task_struct *t;
-			current->signal->shared_pending &= ~sigmask(sig);
-			list_for_each_entry(t, &current->signal->thread_head, thread_node)
-				t->pending &= ~sigmask(sig);
-		}
+		if (sig_handler_ignored(current, sig))
+			flush_pending_signals(current->signal, sigmask(sig));
 	}
 	spin_unlock(&sh->siglock);
 	spin_unlock_irqrestore(&tasklist_lock, flags);

@@ -135,6 +135,8 @@ struct signal_struct {
 	/* signals: sighand->siglock */
 	u64 shared_pending;
 	struct ksiginfo shared_info[_NSIG];
+	struct list_head shared_queue; /* later instances of pending RT signals */
+	int nr_queued; /* struct sigqueue entries of this process, all threads */
 	unsigned int flags; /* SIGNAL_* */
 	int group_exit_code; /* wait status when SIGNAL_GROUP_EXIT */
 	int stop_sig; /* last stop signal */
@@ -163,6 +165,7 @@ struct uthread {
 	struct list_head proc_node; /* all processes (leaders only) */
 	struct list_head reap_node; /* release queue */
 	struct ksiginfo info[_NSIG]; /* for task->pending */
+	struct list_head sigqueue; /* later instances of pending RT signals */
 	struct kstack altstack;
 	u64 saved_sigmask; /* sigsuspend/ppoll: mask to restore */
 	bool restore_sigmask; /* ... once a handler frame holds it or none runs */

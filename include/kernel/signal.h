@@ -6,8 +6,12 @@
  * State:
  *   task->pending    signals sent to that thread (tkill, faults), a bit per
  *                    signal (bit sig-1), with one ksiginfo each in its
- *                    struct uthread; standard and real-time signals alike
- *                    are coalesced (one pending instance per number);
+ *                    struct uthread; a standard signal is pending once at
+ *                    most (coalesced), a real-time one (SIGRTMIN..) is
+ *                    queued: each later instance waits, in order, as a
+ *                    struct sigqueue on the set's list (uthread->sigqueue,
+ *                    signal->shared_queue), at most RLIMIT_SIGPENDING per
+ *                    process (then sigqueue(3) gets EAGAIN);
  *   signal->shared_pending  signals sent to the whole process (kill);
  *   task->blocked    the thread's mask;
  *   sighand->action  the handlers, shared by CLONE_SIGHAND (all threads).
@@ -31,6 +35,7 @@
 #define KERNEL_SIGNAL_H
 
 #include <kernel/atomic.h>
+#include <kernel/list.h>
 #include <kernel/spinlock.h>
 #include <kernel/types.h>
 
@@ -186,6 +191,11 @@ bool fatal_signal_pending(struct task_struct *t);
  * mask back now, or (interrupted) after the handler runs. */
 int set_user_sigmask(const void *umask, size_t sigsetsize);
 void restore_saved_sigmask_unless(bool interrupted);
+
+/* Frees the queued instances of the signals in mask on list q (siglock
+ * held, or nobody can send to the set any more); s counts them. */
+struct signal_struct;
+void sigqueue_flush(struct list_head *q, u64 mask, struct signal_struct *s);
 
 /* ---- process life cycle (kernel/fork.c, exec.c, exit.c) ---- */
 

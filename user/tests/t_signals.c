@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -234,6 +235,75 @@ static void test_children_and_suspend(void)
 	close(p[1]);
 }
 
+/* Real-time signals queue, one instance per send, in order, each with its
+ * own value; standard signals coalesce.  sigqueue gets EAGAIN past
+ * RLIMIT_SIGPENDING. */
+static volatile int rt_handled;
+static void on_rt(int sig) { rt_handled++; }
+
+static void test_rt_queue(void)
+{
+	sigset_t set, old;
+	siginfo_t si;
+	struct timespec zero = { 0, 0 };
+	int vals[3] = { 0 }, n = 0, usr1 = 0, rt1 = 0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGRTMIN);
+	sigaddset(&set, SIGRTMIN + 1);
+	sigaddset(&set, SIGUSR1);
+	T_SYS(sigprocmask(SIG_BLOCK, &set, &old));
+	for (int i = 1; i <= 3; i++)
+		T_SYS(sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = i }));
+	T_SYS(sigqueue(getpid(), SIGRTMIN + 1, (union sigval){ .sival_int = 9 }));
+	T_SYS(kill(getpid(), SIGUSR1));
+	T_SYS(kill(getpid(), SIGUSR1));
+	for (;;) {
+		int sig = sigtimedwait(&set, &si, &zero);
+		if (sig < 0)
+			break;
+		if (sig == SIGRTMIN && n < 3)
+			vals[n++] = si.si_value.sival_int;
+		else if (sig == SIGRTMIN + 1)
+			rt1 += si.si_value.sival_int == 9;
+		else if (sig == SIGUSR1)
+			usr1++;
+	}
+	CHECK(n == 3 && vals[0] == 1 && vals[1] == 2 && vals[2] == 3,
+	      "SIGRTMIN queued 3 times: got %d, values %d %d %d", n, vals[0], vals[1], vals[2]);
+	CHECK(rt1 == 1, "SIGRTMIN+1 once: %d", rt1);
+	CHECK(usr1 == 1, "SIGUSR1 coalesced: %d", usr1);
+	/* delivered to a handler: once per instance */
+	signal(SIGRTMIN, on_rt);
+	rt_handled = 0;
+	for (int i = 0; i < 4; i++)
+		T_SYS(sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = i }));
+	sigset_t only;
+	sigemptyset(&only);
+	sigaddset(&only, SIGRTMIN);
+	T_SYS(sigprocmask(SIG_UNBLOCK, &only, NULL));
+	CHECK(rt_handled == 4, "handler ran %d times for 4 sigqueues", rt_handled);
+	T_SYS(sigprocmask(SIG_BLOCK, &only, NULL));
+	/* the limit */
+	struct rlimit rl, lim;
+	T_SYS(getrlimit(RLIMIT_SIGPENDING, &rl));
+	lim = (struct rlimit){ 5, rl.rlim_max }; /* keep the hard limit: restorable */
+	T_SYS(setrlimit(RLIMIT_SIGPENDING, &lim));
+	int ok = 0, again = 0;
+	for (int i = 0; i < 12; i++) {
+		if (sigqueue(getpid(), SIGRTMIN, (union sigval){ .sival_int = i }) == 0)
+			ok++;
+		else if (errno == EAGAIN)
+			again++;
+	}
+	CHECK(ok >= 4 && ok <= 6 && again == 12 - ok, "limit 5: %d queued, %d EAGAIN", ok, again);
+	T_SYS(setrlimit(RLIMIT_SIGPENDING, &rl));
+	while (sigtimedwait(&only, &si, &zero) > 0)
+		;
+	signal(SIGRTMIN, SIG_DFL);
+	T_SYS(sigprocmask(SIG_SETMASK, &old, NULL));
+}
+
 int main(void)
 {
 	t_start("t_signals");
@@ -243,5 +313,6 @@ int main(void)
 	test_cpu_exceptions();
 	test_fpu_preserved();
 	test_children_and_suspend();
+	test_rt_queue();
 	return t_done();
 }
