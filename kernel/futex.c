@@ -1,6 +1,8 @@
 /*
  * futex.c - fast user-space mutexes: FUTEX_WAIT/WAKE (and _BITSET),
- * REQUEUE and CMP_REQUEUE, private or shared, with timeouts.
+ * REQUEUE, CMP_REQUEUE and WAKE_OP, private or shared, with timeouts.  The
+ * priority-inheritance operations (LOCK_PI...) answer -ENOSYS, as on a
+ * Linux built without CONFIG_FUTEX_PI.
  *
  * A futex is named by a key: (mm, address) for a private futex or one in a
  * private mapping, (0, physical address) for one in a MAP_SHARED mapping,
@@ -33,6 +35,7 @@
 #define FUTEX_WAKE 1
 #define FUTEX_REQUEUE 3
 #define FUTEX_CMP_REQUEUE 4
+#define FUTEX_WAKE_OP 5
 #define FUTEX_WAIT_BITSET 9
 #define FUTEX_WAKE_BITSET 10
 #define FUTEX_PRIVATE_FLAG 128
@@ -289,6 +292,123 @@ out:
 	return done;
 }
 
+/* FUTEX_WAKE_OP's encoded operation (val3): op:4 cmp:4 oparg:12 cmparg:12. */
+#define FUTEX_OP_OPARG_SHIFT 8 /* in op: oparg is a shift count, 1 << oparg */
+
+static int sext12(u32 v) { return (int)(v << 20) >> 20; }
+
+/* *word = old OP oparg, atomically; *old gets the old value.  -ENOSYS for
+ * an unknown op. */
+static int wake_op_apply(u32 *word, u32 encoded, u32 *old)
+{
+	int op = (encoded >> 28) & 7, oparg = sext12(encoded >> 12);
+	u32 cur = __atomic_load_n(word, __ATOMIC_RELAXED), nw;
+
+	if ((encoded >> 28) & FUTEX_OP_OPARG_SHIFT) {
+		if (oparg < 0 || oparg > 31)
+			oparg &= 31; /* as Linux: the shift is taken modulo 32 */
+		oparg = (int)(1U << oparg);
+	}
+	do {
+		switch (op) {
+		case 0:
+			nw = (u32)oparg;
+			break; /* SET */
+		case 1:
+			nw = cur + (u32)oparg;
+			break; /* ADD */
+		case 2:
+			nw = cur | (u32)oparg;
+			break; /* OR */
+		case 3:
+			nw = cur & ~(u32)oparg;
+			break; /* ANDN */
+		case 4:
+			nw = cur ^ (u32)oparg;
+			break; /* XOR */
+		default:
+			return -ENOSYS;
+		}
+	} while (!__atomic_compare_exchange_n(word, &cur, nw, false, __ATOMIC_SEQ_CST,
+					      __ATOMIC_RELAXED));
+	*old = cur;
+	return 0;
+}
+
+/* Does old CMP cmparg hold?  -ENOSYS for an unknown comparison. */
+static int wake_op_cmp(u32 encoded, u32 old)
+{
+	int cmparg = sext12(encoded), v = (int)old;
+
+	switch ((encoded >> 24) & 15) {
+	case 0:
+		return v == cmparg;
+	case 1:
+		return v != cmparg;
+	case 2:
+		return v < cmparg;
+	case 3:
+		return v <= cmparg;
+	case 4:
+		return v > cmparg;
+	case 5:
+		return v >= cmparg;
+	default:
+		return -ENOSYS;
+	}
+}
+
+/*
+ * FUTEX_WAKE_OP (older glibc's condition variables): atomically applies
+ * the operation to *uaddr2, wakes up to nr_wake waiters of uaddr1 and, if
+ * the old value of *uaddr2 passes the comparison, up to nr_wake2 of
+ * uaddr2.  The word is changed through its pinned page (gup with
+ * FOLL_WRITE, so a COW page is broken first) while both chains' mutexes
+ * are held, so no waiter can check the word in between.
+ */
+static long futex_wake_op(u32 *uaddr1, u32 *uaddr2, bool private, int nr_wake, int nr_wake2,
+			  u32 encoded)
+{
+	struct futex_key k1, k2;
+	struct futex_bucket *hb1, *hb2;
+	struct page *pg;
+	u32 old;
+	long done = 0;
+	int r, cmp;
+
+	if ((r = get_futex_key(uaddr1, private, &k1)) || (r = get_futex_key(uaddr2, private, &k2)))
+		return r;
+	if (get_user_pages(current->mm, (unsigned long)uaddr2 & PAGE_MASK, 1, FOLL_WRITE, &pg) != 1)
+		return -EFAULT;
+	hb1 = hash_futex(&k1);
+	hb2 = hash_futex(&k2);
+	if (hb1 < hb2) {
+		mutex_lock(&hb1->lock);
+		mutex_lock_nested(&hb2->lock, 1);
+	} else if (hb1 > hb2) {
+		mutex_lock(&hb2->lock);
+		mutex_lock_nested(&hb1->lock, 1);
+	} else {
+		mutex_lock(&hb1->lock);
+	}
+	r = wake_op_apply((u32 *)((char *)page_address(pg) + ((unsigned long)uaddr2 & ~PAGE_MASK)),
+			  encoded, &old);
+	cmp = r ? r : wake_op_cmp(encoded, old);
+	if (cmp < 0) {
+		done = cmp;
+		goto out;
+	}
+	done = wake_locked(hb1, &k1, nr_wake, FUTEX_BITSET_MATCH_ANY);
+	if (cmp)
+		done += wake_locked(hb2, &k2, nr_wake2, FUTEX_BITSET_MATCH_ANY);
+out:
+	mutex_unlock(&hb1->lock);
+	if (hb1 != hb2)
+		mutex_unlock(&hb2->lock);
+	unpin_user_pages(&pg, 1, true);
+	return done;
+}
+
 /* A user timespec: relative (to monotonic now) or absolute on a clock. */
 static int futex_deadline(const void *uts, bool absolute, bool realtime, u64 *deadline)
 {
@@ -340,6 +460,8 @@ SYSCALL_DEFINE(__NR_futex, futex)
 		return futex_requeue(uaddr, uaddr2, private, (int)a2, (int)a3, false, 0);
 	case FUTEX_CMP_REQUEUE:
 		return futex_requeue(uaddr, uaddr2, private, (int)a2, (int)a3, true, (u32)a5);
+	case FUTEX_WAKE_OP:
+		return futex_wake_op(uaddr, uaddr2, private, (int)a2, (int)a3, (u32)a5);
 	default:
 		return -ENOSYS;
 	}
