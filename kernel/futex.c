@@ -241,6 +241,29 @@ int futex_wake_user(u32 *uaddr, int nr)
 	return (int)futex_wake(uaddr, false, nr, FUTEX_BITSET_MATCH_ANY);
 }
 
+/* Both chains' mutexes, in address order (one if they are the same). */
+static void lock_two(struct futex_bucket *hb1, struct futex_bucket *hb2)
+{
+	if (hb1 == hb2) {
+		mutex_lock(&hb1->lock);
+		return;
+	}
+	if (hb1 > hb2) {
+		struct futex_bucket *t = hb1;
+		hb1 = hb2;
+		hb2 = t;
+	}
+	mutex_lock(&hb1->lock);
+	mutex_lock_nested(&hb2->lock, 1);
+}
+
+static void unlock_two(struct futex_bucket *hb1, struct futex_bucket *hb2)
+{
+	mutex_unlock(&hb1->lock);
+	if (hb1 != hb2)
+		mutex_unlock(&hb2->lock);
+}
+
 static long futex_requeue(u32 *uaddr1, u32 *uaddr2, bool private, int nr_wake, int nr_requeue,
 			  bool cmp, u32 cmpval)
 {
@@ -257,15 +280,7 @@ static long futex_requeue(u32 *uaddr1, u32 *uaddr2, bool private, int nr_wake, i
 		return r;
 	hb1 = hash_futex(&k1);
 	hb2 = hash_futex(&k2);
-	if (hb1 < hb2) {
-		mutex_lock(&hb1->lock);
-		mutex_lock_nested(&hb2->lock, 1);
-	} else if (hb1 > hb2) {
-		mutex_lock(&hb2->lock);
-		mutex_lock_nested(&hb1->lock, 1);
-	} else {
-		mutex_lock(&hb1->lock);
-	}
+	lock_two(hb1, hb2);
 	if (cmp && (get_user_u32(&uval, uaddr1) || uval != cmpval)) {
 		done = get_user_u32(&uval, uaddr1) ? -EFAULT : -EAGAIN;
 		goto out;
@@ -286,9 +301,7 @@ static long futex_requeue(u32 *uaddr1, u32 *uaddr2, bool private, int nr_wake, i
 		done++;
 	}
 out:
-	mutex_unlock(&hb1->lock);
-	if (hb1 != hb2)
-		mutex_unlock(&hb2->lock);
+	unlock_two(hb1, hb2);
 	return done;
 }
 
@@ -382,15 +395,7 @@ static long futex_wake_op(u32 *uaddr1, u32 *uaddr2, bool private, int nr_wake, i
 		return -EFAULT;
 	hb1 = hash_futex(&k1);
 	hb2 = hash_futex(&k2);
-	if (hb1 < hb2) {
-		mutex_lock(&hb1->lock);
-		mutex_lock_nested(&hb2->lock, 1);
-	} else if (hb1 > hb2) {
-		mutex_lock(&hb2->lock);
-		mutex_lock_nested(&hb1->lock, 1);
-	} else {
-		mutex_lock(&hb1->lock);
-	}
+	lock_two(hb1, hb2);
 	r = wake_op_apply((u32 *)((char *)page_address(pg) + ((unsigned long)uaddr2 & ~PAGE_MASK)),
 			  encoded, &old);
 	cmp = r ? r : wake_op_cmp(encoded, old);
@@ -402,9 +407,7 @@ static long futex_wake_op(u32 *uaddr1, u32 *uaddr2, bool private, int nr_wake, i
 	if (cmp)
 		done += wake_locked(hb2, &k2, nr_wake2, FUTEX_BITSET_MATCH_ANY);
 out:
-	mutex_unlock(&hb1->lock);
-	if (hb1 != hb2)
-		mutex_unlock(&hb2->lock);
+	unlock_two(hb1, hb2);
 	unpin_user_pages(&pg, 1, true);
 	return done;
 }

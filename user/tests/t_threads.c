@@ -11,8 +11,9 @@
 #define FUTEX_WAKE_PRIVATE 129
 #define FUTEX_WAKE_OP_PRIVATE 133
 /* FUTEX_OP(op, oparg, cmp, cmparg) as <linux/futex.h> encodes it */
-#define FOP(op, oparg, cmp, cmparg) \
-	((((op)&0xf) << 28) | (((cmp)&0xf) << 24) | (((oparg)&0xfff) << 12) | ((cmparg)&0xfff))
+#define FOP(op, oparg, cmp, cmparg)                                          \
+	(int)((((unsigned)(op)&0xf) << 28) | (((unsigned)(cmp)&0xf) << 24) | \
+	      (((unsigned)(oparg)&0xfff) << 12) | ((unsigned)(cmparg)&0xfff))
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
