@@ -88,6 +88,11 @@ int invalidate_inode_pages_range(struct address_space *mapping, loff_t start, lo
 			if (page->index <= last) {
 				lock_page(page);
 				wait_on_page_writeback(page);
+				/* a fault that found the page before we took BLOCK
+				 * may have mapped it since the unmap above */
+				if (page->mapping == mapping && atomic_read(&page->_mapcount) > 0)
+					unmap_mapping_range(mapping, (u64)page->index << PAGE_SHIFT,
+							    PAGE_SIZE, false);
 				/* a dirty page without writepage is the only copy */
 				if (page->mapping == mapping && !PageDirty(page))
 					delete_from_page_cache(page);

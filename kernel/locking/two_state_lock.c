@@ -11,9 +11,11 @@
  *     the lock is free or held in its own state; otherwise it queues.  A
  *     waiter is granted by the releaser (count and holders already
  *     updated for it), so nothing can barge in between.
- *   - naive mode (two_state_naive_unfair): a new acquirer of the held state
- *     gets in even past waiters; when count drops to zero, every waiter of
- *     the head's state is granted at once.
+ *   - naive mode (two_state_naive_unfair): no handoff.  A new acquirer of
+ *     the held state gets in even past waiters; when count drops to zero,
+ *     every waiter is woken but granted nothing: each competes again like
+ *     a new acquirer and queues again if someone barged in meanwhile (so
+ *     a stream of overlapping holders of one state starves the other).
  *   - holders[] records up to TWO_STATE_MAX_HOLDERS holding tasks; the
  *     rest are only counted.
  *
@@ -70,8 +72,8 @@ static void del_holder(struct two_state_lock *l, struct task_struct *t)
 }
 
 /* Caller holds wait_lock and the count just dropped to zero: hand the
- * lock to the head batch (fair) or to every waiter of the head's state
- * (naive).  Only granted tasks are woken. */
+ * lock to the head batch (fair; only granted tasks are woken) or wake
+ * every waiter to compete again (naive). */
 static void grant_waiters(struct two_state_lock *l)
 {
 	struct lock_waiter *w, *n;
@@ -79,14 +81,17 @@ static void grant_waiters(struct two_state_lock *l)
 
 	if (list_empty(&l->waiters))
 		return;
+	if (two_state_naive_unfair) {
+		/* wake everyone, hand over nothing: they race new acquirers */
+		list_for_each_entry_safe(w, n, &l->waiters, node)
+			lock_waiter_grant(w);
+		return;
+	}
 	state = list_first_entry(&l->waiters, struct lock_waiter, node)->kind;
 	l->state = state;
 	list_for_each_entry_safe(w, n, &l->waiters, node) {
-		if (w->kind != state) {
-			if (!two_state_naive_unfair)
-				break;
-			continue;
-		}
+		if (w->kind != state)
+			break;
 		add_holder(l, w->task);
 		lock_waiter_grant(w);
 	}
@@ -107,14 +112,18 @@ static void __two_state_lock(struct two_state_lock *l, int state, int subclass, 
 	BUG_ON(state != 0 && state != 1);
 	lock_acquire(&l->dep_map, subclass, ld_mode(state, 0), ip);
 	flags = spin_lock_irqsave(&l->wait_lock);
-	if (can_enter(l, state)) {
-		l->state = state;
-		add_holder(l, current);
-	} else {
+	for (;;) {
 		struct lock_waiter w = { .task = current, .kind = state, .granted = false };
 
+		if (can_enter(l, state)) {
+			l->state = state;
+			add_holder(l, current);
+			break;
+		}
 		list_add_tail(&w.node, &l->waiters);
 		lock_waiter_sleep(&w, &l->wait_lock, &flags, l, wait_kind[state]);
+		if (!two_state_naive_unfair)
+			break; /* granted: the releaser made us a holder */
 	}
 	spin_unlock_irqrestore(&l->wait_lock, flags);
 }
