@@ -50,10 +50,9 @@ static int bfd, dfd;
 static char *map, *shadow;
 static volatile int failures;
 static unsigned long counts[16];
-static const char *const names[16] = { "pwrite",      "pread",	     "mmap-store",
-				       "mmap-load",   "dio-write",   "dio-read",
-				       "dio-w-mmap",  "dio-r-mmap",  "fsync",
-				       "truncate",    "full-check" };
+static const char *const names[16] = { "pwrite",    "pread",	"mmap-store", "mmap-load",
+				       "dio-write", "dio-read", "dio-w-mmap", "dio-r-mmap",
+				       "fsync",	    "truncate", "full-check" };
 
 /* a fair shared/exclusive lock: readers queue behind a waiting writer */
 static pthread_mutex_t gm = PTHREAD_MUTEX_INITIALIZER;
@@ -132,8 +131,9 @@ static void compare(struct th *t, const char *what, const char *got, size_t off,
 			int n = __atomic_add_fetch(&failures, 1, __ATOMIC_SEQ_CST);
 			if (n <= 10)
 				printf("dio_mix: MISMATCH seed %llu thread %d op %d %s off %zu len %zu: byte %zu is %#x, shadow %#x\n",
-				       seed, t ? t->id : -1, t ? t->op : -1, what, off, len, off + i,
-				       (unsigned char)got[i], (unsigned char)shadow[off + i]);
+				       seed, t ? t->id : -1, t ? t->op : -1, what, off, len,
+				       off + i, (unsigned char)got[i],
+				       (unsigned char)shadow[off + i]);
 			return;
 		}
 	}

@@ -152,8 +152,7 @@ static void scenario_stale(void)
 
 	CHECK(fd >= 0 && m != MAP_FAILED && a == m + 2 * 4096, "open/mmap");
 	memset(a, '8', 4096);
-	CHECK(pwrite(fd, a, 2 * 4096, 3 * 4096) == 2 * 4096, "O_DIRECT write: %s",
-	      strerror(errno));
+	CHECK(pwrite(fd, a, 2 * 4096, 3 * 4096) == 2 * 4096, "O_DIRECT write: %s", strerror(errno));
 	CHECK(pread(f, chk, 4096, 3 * 4096) == 4096, "read page 3");
 	if (!all_are(chk, '8', 4096))
 		printf("dio_mmap: stale: read() after an O_DIRECT write returns the old page\n");

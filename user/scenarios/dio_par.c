@@ -129,8 +129,8 @@ static void part_writers(void)
 	CHECK(dfd >= 0, "open %s", path);
 	/* the whole file exists first: no call extends it */
 	memset(buf, 0, BIG);
-	CHECK(pwrite(dfd, buf, BIG, 0) == BIG && pwrite(dfd, buf, NSMALL * SMALL, BIG) ==
-							 NSMALL * SMALL,
+	CHECK(pwrite(dfd, buf, BIG, 0) == BIG &&
+		      pwrite(dfd, buf, NSMALL * SMALL, BIG) == NSMALL * SMALL,
 	      "preallocate");
 	for (int i = 0; i < NSMALL; i++)
 		pthread_create(&th[i + 1], NULL, small_writer, (void *)(intptr_t)i);
@@ -149,8 +149,8 @@ static void part_writers(void)
 	}
 	printf("dio_par: writers: %d big calls of 4 MiB, %d small calls of 16 KiB, %d small calls ran inside a big one\n",
 	       BIGCALLS, total, nested);
-	CHECK(!big_bad && !small_bad, "short or failed O_DIRECT writes: %d big, %d small",
-	      big_bad, small_bad);
+	CHECK(!big_bad && !small_bad, "short or failed O_DIRECT writes: %d big, %d small", big_bad,
+	      small_bad);
 	CHECK(nested >= 2, "O_DIRECT writers of one file did not overlap (%d nested calls)",
 	      nested);
 	CHECK(pread(dfd, buf, BIG, 0) == BIG && all_are(buf, 'a' + BIGCALLS - 1, BIG),
@@ -249,8 +249,7 @@ static void part_readers(void)
 	snprintf(path, sizeof(path), "%s/par_r", dir);
 	bfd = open(path, O_CREAT | O_TRUNC | O_RDWR, 0644);
 	memset(buf, 1, RANGE);
-	CHECK(bfd >= 0 && pwrite(bfd, buf, RANGE, 0) == RANGE && fsync(bfd) == 0,
-	      "generation 1");
+	CHECK(bfd >= 0 && pwrite(bfd, buf, RANGE, 0) == RANGE && fsync(bfd) == 0, "generation 1");
 	for (int i = 0; i < NREADERS; i++)
 		pthread_create(&r[i], NULL, reader, (void *)(intptr_t)i);
 	pthread_create(&w, NULL, gen_writer, NULL);
@@ -260,7 +259,8 @@ static void part_readers(void)
 	for (int i = 0; i < NREADERS; i++) {
 		for (int k = 0; k < nreads[i]; k++) {
 			struct rec *x = &reads[i][k];
-			int newest = 1; /* the last generation whose write returned before x began */
+			int newest =
+				1; /* the last generation whose write returned before x began */
 
 			total++;
 			torn += x->torn;

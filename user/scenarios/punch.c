@@ -47,8 +47,7 @@ static int make(const char *path, size_t size, char **shadow)
 
 	for (size_t i = 0; i < size; i++)
 		b[i] = pat(i);
-	CHECK(fd >= 0 && write(fd, b, size) == (ssize_t)size && fsync(fd) == 0, "create %s",
-	      path);
+	CHECK(fd >= 0 && write(fd, b, size) == (ssize_t)size && fsync(fd) == 0, "create %s", path);
 	*shadow = b;
 	return fd;
 }
@@ -229,8 +228,7 @@ static void race(void)
 	CHECK(n_fault > 0 && n_dio > 0, "both racers ran");
 	CHECK(bad_fault == 0, "%lu faulted loads saw a byte that is neither data nor zero",
 	      bad_fault);
-	CHECK(bad_dio == 0, "%lu O_DIRECT reads saw a byte that is neither data nor zero",
-	      bad_dio);
+	CHECK(bad_dio == 0, "%lu O_DIRECT reads saw a byte that is neither data nor zero", bad_dio);
 	CHECK(st.st_blocks < st0.st_blocks, "st_blocks decreased");
 	check_all(rpath, rfd, shadow, RSZ);
 	close(rfd);
