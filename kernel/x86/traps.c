@@ -137,13 +137,11 @@ bool fixup_exception(struct pt_regs *regs)
 	return false;
 }
 
-static void handle_exception(struct pt_regs *regs)
+static void handle_exception(struct pt_regs *regs, unsigned long cr2)
 {
 	int vec = (int)regs->vector;
-	unsigned long cr2 = 0;
 
 	if (vec == 14) {
-		cr2 = read_cr2();
 		if (page_fault_hook && page_fault_hook(regs, cr2, regs->error_code) == 0)
 			return;
 	}
@@ -211,10 +209,15 @@ void trap_entry(struct pt_regs *regs)
 	struct cpu *c;
 
 	if (vec < 32) {
+		/* CR2 first, while interrupts are still off: once they are on,
+		 * this task may be preempted and another task's page fault
+		 * would overwrite CR2 before we read it. */
+		unsigned long cr2 = vec == 14 ? read_cr2() : 0;
+
 		/* Exceptions run with the interrupted context's IF. */
 		if (regs->rflags & 0x200 && vec != 2 && vec != 8 && vec != 18)
 			local_irq_enable();
-		handle_exception(regs);
+		handle_exception(regs, cr2);
 		local_irq_disable();
 		if (user_mode(regs) && vec != 2 && vec != 18) /* not from NMI/#MC */
 			exit_to_user_mode(regs); /* signals, rescheduling */
