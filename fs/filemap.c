@@ -1,6 +1,8 @@
 /*
  * filemap.c - the page cache: page locks, adding and finding pages,
- * truncation, and buffered read/write and mmap faults through the cache.
+ * truncation, invalidation of a range (O_DIRECT writes, hole punch; the
+ * caller holds BLOCK), and buffered read/write and mmap faults through the
+ * cache.
  *
  * Contract and locks: see <fs/pagemap.h>.  In short: add_to_page_cache() is
  * the only way into a mapping (locked page in, cache reference taken);
@@ -21,6 +23,7 @@
  * pages they use accessed; writes call balance_dirty_pages_ratelimited().
  */
 #include "internal.h"
+#include <fs/direct_io.h>
 #include <fs/fs.h>
 #include <kernel/init.h>
 #include <kernel/printk.h>
@@ -385,6 +388,54 @@ void truncate_inode_pages(struct address_space *mapping, loff_t lstart)
 			put_page(page);
 		}
 	}
+}
+
+/* O_DIRECT writes and hole punch (declared in <fs/direct_io.h>). */
+int invalidate_inode_pages_range(struct address_space *mapping, loff_t start, loff_t end)
+{
+	pgoff_t next = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT;
+	u64 first_byte = (u64)next << PAGE_SHIFT;
+	struct page *pages[GANG];
+	unsigned long flags;
+	unsigned int n;
+	int err;
+
+	if (end < start)
+		return 0;
+	/* page-table dirty bits move to the pages; then they are written */
+	unmap_mapping_range(mapping, first_byte, ((u64)(last + 1) << PAGE_SHIFT) - first_byte,
+			    false);
+	err = filemap_write_and_wait_range(mapping, start, end);
+	for (;;) {
+		flags = spin_lock_irqsave(&mapping->tree_lock);
+		n = page_tree_gang_lookup(&mapping->pages, (void **)pages, next, GANG, &next);
+		for (unsigned int i = 0; i < n; i++)
+			get_page(pages[i]);
+		spin_unlock_irqrestore(&mapping->tree_lock, flags);
+		if (!n)
+			break;
+		for (unsigned int i = 0; i < n; i++) {
+			struct page *page = pages[i];
+
+			if (page->index <= last) {
+				lock_page(page);
+				wait_on_page_writeback(page);
+				/* a fault that found the page before we took BLOCK
+				 * may have mapped it since the unmap above */
+				if (page->mapping == mapping && atomic_read(&page->_mapcount) > 0)
+					unmap_mapping_range(mapping, (u64)page->index << PAGE_SHIFT,
+							    PAGE_SIZE, false);
+				/* a dirty page without writepage is the only copy */
+				if (page->mapping == mapping && !PageDirty(page))
+					delete_from_page_cache(page);
+				unlock_page(page);
+			}
+			put_page(page);
+		}
+		if (next > last)
+			break;
+	}
+	return err;
 }
 
 int filemap_write_and_wait_range(struct address_space *mapping, loff_t start, loff_t end)
