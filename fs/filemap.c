@@ -390,6 +390,73 @@ void truncate_inode_pages(struct address_space *mapping, loff_t lstart)
 	}
 }
 
+/* Zeroes bytes [from, to) of page index (inside one page) if it is cached. */
+static void zero_cached_part(struct address_space *mapping, pgoff_t index, unsigned int from,
+			     unsigned int to)
+{
+	struct page *page = find_lock_page(mapping, index);
+
+	if (!page)
+		return; /* not cached: a hole or on disk, the caller's business */
+	wait_on_page_writeback(page);
+	if (page->mapping == mapping)
+		memset((char *)page_address(page) + from, 0, to - from);
+	unlock_page(page);
+	put_page(page);
+}
+
+void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend)
+{
+	pgoff_t first = (pgoff_t)(lstart >> PAGE_SHIFT), last = (pgoff_t)(lend >> PAGE_SHIFT);
+	pgoff_t start = (pgoff_t)((lstart + PAGE_SIZE - 1) >> PAGE_SHIFT);
+	pgoff_t stop = (pgoff_t)((lend + 1) >> PAGE_SHIFT); /* whole pages: [start, stop) */
+	struct page *pages[GANG];
+	unsigned long flags;
+	pgoff_t next = start;
+	unsigned int n;
+
+	if (lend < lstart)
+		return;
+	if (lstart & (PAGE_SIZE - 1))
+		zero_cached_part(mapping, first, lstart & (PAGE_SIZE - 1),
+				 first == last ? (unsigned int)((lend & (PAGE_SIZE - 1)) + 1) :
+						 (unsigned int)PAGE_SIZE);
+	if (((lend + 1) & (PAGE_SIZE - 1)) && (last != first || !(lstart & (PAGE_SIZE - 1))))
+		zero_cached_part(mapping, last, 0, (unsigned int)((lend & (PAGE_SIZE - 1)) + 1));
+	if (start >= stop)
+		return;
+	unmap_mapping_range(mapping, (u64)start << PAGE_SHIFT, (u64)(stop - start) << PAGE_SHIFT,
+			    true);
+	while (next < stop) {
+		flags = spin_lock_irqsave(&mapping->tree_lock);
+		n = page_tree_gang_lookup(&mapping->pages, (void **)pages, next, GANG, &next);
+		for (unsigned int i = 0; i < n; i++)
+			get_page(pages[i]);
+		spin_unlock_irqrestore(&mapping->tree_lock, flags);
+		if (!n)
+			break;
+		for (unsigned int i = 0; i < n; i++) {
+			struct page *page = pages[i];
+
+			if (page->index < stop) {
+				lock_page(page);
+				wait_on_page_writeback(page);
+				if (page->mapping == mapping) {
+					if (atomic_read(&page->_mapcount) > 0)
+						unmap_mapping_range(mapping,
+								    (u64)page->index << PAGE_SHIFT,
+								    PAGE_SIZE, true);
+					if (mapping->a_ops && mapping->a_ops->invalidatepage)
+						mapping->a_ops->invalidatepage(page, 0, PAGE_SIZE);
+					delete_from_page_cache(page);
+				}
+				unlock_page(page);
+			}
+			put_page(page);
+		}
+	}
+}
+
 /* O_DIRECT writes and hole punch (declared in <fs/direct_io.h>). */
 int invalidate_inode_pages_range(struct address_space *mapping, loff_t start, loff_t end)
 {
@@ -664,6 +731,7 @@ int filemap_fault(struct vm_fault *vmf)
 		return PTR_ERR(page) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
 	mark_page_accessed(page); /* mapped pages get a second chance too */
 	vmf->page = page;
+	vmf->cache = mapping; /* map it only while it is still cached */
 	return 0;
 }
 

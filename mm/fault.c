@@ -13,8 +13,8 @@
  *     make it writable; private -> reuse the page when it is anonymous and
  *     we hold its only reference, else copy it (COW), flush the old entry
  *     from every CPU, then drop the old page.
- * A page-cache page is installed under its page lock, and only if it is
- * still in its mapping (see do_file_fault).
+ * A page-cache page (->fault set vmf->cache) is installed under its page
+ * lock, and only if it is still in that cache (see do_file_fault).
  * Pages are allocated and ->fault/->page_mkwrite run without
  * page_table_lock; the entry is installed under it only if it did not
  * change meanwhile (another thread may have won the race: then we free
@@ -106,7 +106,7 @@ static int do_file_fault(struct vm_area_struct *vma, unsigned long addr, unsigne
 	} else if (shared && (vma->vm_flags & VM_WRITE) && !vma->vm_ops->page_mkwrite) {
 		bits |= PTE_W;
 	}
-	if (!vma->vm_ops->page_mkwrite || (write && !shared))
+	if (!vmf.cache || (write && !shared))
 		return install_page(vma, addr, pg, bits);
 	/*
 	 * A page-cache page: map it under its page lock.  A page that left the
@@ -119,7 +119,7 @@ static int do_file_fault(struct vm_area_struct *vma, unsigned long addr, unsigne
 	 * page, whose later stores nobody would write.
 	 */
 	lock_page(pg);
-	if (pg->mapping != vma->vm_file->f_mapping) {
+	if (pg->mapping != vmf.cache) {
 		unlock_page(pg);
 		put_page(pg);
 		return 0;

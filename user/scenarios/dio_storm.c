@@ -130,11 +130,11 @@ int main(int argc, char **argv)
 	memset(buf, 'z', FSZ);
 	CHECK(fd >= 0 && write(fd, buf, FSZ) == FSZ && fsync(fd) == 0, "create %s", path);
 	dfd = open(path, O_RDWR | O_DIRECT);
-	if (posix_memalign((void **)&wbuf, 4096, WSZ) || dfd < 0)
-		return 2;
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (sh == MAP_FAILED)
+	if (posix_memalign((void **)&wbuf, 4096, WSZ) || dfd < 0 || sh == MAP_FAILED) {
+		free(buf);
 		return 2;
+	}
 
 	/* the baseline: the writer alone */
 	for (int i = 0; i < BASELINE; i++)
