@@ -639,12 +639,25 @@ ssize_t generic_file_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	ssize_t ret;
 
 	if ((iocb->ki_flags & IOCB_DIRECT) && mapping->a_ops && mapping->a_ops->direct_IO) {
-		/* not under i_rwsem: O_DIRECT writers of one file run in parallel */
-		inode_lock(inode);
-		if (iocb->ki_flags & IOCB_APPEND)
+		/*
+		 * Not under i_rwsem exclusive: blockdev_direct_IO holds it
+		 * shared for its whole transfer, so an exclusive wait here
+		 * would queue behind every O_DIRECT in flight (and, the rwsem
+		 * being fair, make later shared holders queue behind it): O_DIRECT
+		 * writers of one file would run one after another.  The time
+		 * update needs only the shared hold; O_APPEND reads i_size
+		 * under the exclusive one.
+		 */
+		if (iocb->ki_flags & IOCB_APPEND) {
+			inode_lock(inode);
 			iocb->ki_pos = i_size_read(inode);
-		file_update_time(iocb->ki_filp);
-		inode_unlock(inode);
+			file_update_time(iocb->ki_filp);
+			inode_unlock(inode);
+		} else {
+			inode_lock_shared(inode);
+			file_update_time(iocb->ki_filp);
+			inode_unlock_shared(inode);
+		}
 		ret = mapping->a_ops->direct_IO(iocb, from);
 		goto sync;
 	}
