@@ -83,10 +83,13 @@ static int syscall_init(void)
 		syscall_table[e->nr] = e->fn;
 		n++;
 	}
+	/* this CPU and then every other: "this" must stay the same CPU (a
+	 * migration in between left one CPU without SYSCALL, and the first
+	 * system call there raised #UD: SIGILL in busybox) */
 	preempt_disable();
 	syscall_init_cpu();
-	preempt_enable();
 	smp_call_function(syscall_init_ipi, NULL);
+	preempt_enable();
 	printk(KERN_INFO "syscall: %d system calls\n", n);
 	return 0;
 }

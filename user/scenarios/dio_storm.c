@@ -3,8 +3,11 @@
  * on a MAP_SHARED mapping of a file against one O_DIRECT writer of it.
  *
  * FAULTERS processes map the 1 MiB file and loop: madvise(MADV_DONTNEED)
- * drops their page-table entries, then one load per page faults every
- * page back through filemap_fault, which takes the mapping's ADD state.
+ * drops their page-table entries, then every page faults back through
+ * filemap_fault, which takes the mapping's ADD state: by one load per page
+ * in one of four, by madvise(MADV_POPULATE_READ) in the others (the kernel
+ * faults the whole range in a row, so their ADD holds nearly touch: with
+ * loads alone the naive lock let the writer through in some runs).
  * Separate processes, so they do not share an mmap_lock and their ADD
  * holds overlap.  The writer (a thread of the parent) O_DIRECT-writes
  * 64 KiB at a time over the file and needs BLOCK for each call.
@@ -34,9 +37,13 @@
 #include <unistd.h>
 #include "t.h"
 
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
+
 #define FSZ (1 << 20)
 #define WSZ (64 << 10)
-#define FAULTERS 6
+#define FAULTERS 8
 #define BASELINE 40
 
 static uint64_t now_ns(void)
@@ -78,6 +85,12 @@ static void faulter(int id)
 		_exit(80);
 	while (!sh->stop) {
 		madvise((void *)m, FSZ, MADV_DONTNEED);
+		if (id % 4 != 0) {
+			/* the whole mapping faulted back from inside the kernel */
+			if (madvise((void *)m, FSZ, MADV_POPULATE_READ) == 0)
+				sh->faults[id] += FSZ / 4096;
+			continue;
+		}
 		for (int p = 0; p < FSZ / 4096 && !sh->stop; p++) {
 			sum += m[p * 4096];
 			sh->faults[id]++;
