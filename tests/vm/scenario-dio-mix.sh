@@ -5,11 +5,11 @@
 # truncate down and up, fsync) checked against a shadow copy, with the
 # seed printed.  About half a minute per run; on 1 and 4 vCPUs with
 # lockdep on; the image must stay e2fsck-clean.  DIO_MIX_OPS=N (ops per
-# thread, default 1000) and DIO_MIX_SEED run it longer or replay a seed.
+# thread, default 2000) and DIO_MIX_SEED run it longer or replay a seed.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/ext2-lib.sh"
 img=build/test-scenario-mix.img
-ops=${DIO_MIX_OPS:-1000}
+ops=${DIO_MIX_OPS:-2000}
 seed=${DIO_MIX_SEED:-1592614925}
 for smp in 1 4; do
 	rm -f $img

@@ -43,7 +43,7 @@
 #define REGION (256 << 10)
 #define MAXLEN (32 << 10)
 
-static int nthreads = 4, ops_per_thread = 1000;
+static int nthreads = 4, ops_per_thread = 2000;
 static unsigned long long seed;
 static size_t fsize;
 static int bfd, dfd;
