@@ -7,7 +7,8 @@
  *   2. take BLOCK on the mapping (pages stay out until we finish) and set
  *      current->faults_disabled_mapping (DESIGN.md section 2);
  *   3. reads: write back dirty pages of the range; writes: unmap the range
- *      from every process, write back and drop its pages;
+ *      from every process, write back and drop its pages
+ *      (invalidate_inode_pages_range, in fs/filemap.c);
  *   4. per chunk of at most DIO_CHUNK user pages: pin them with gup
  *      (FOLL_WRITE when the device writes into memory), map file blocks
  *      with the file system's get_block, and send bios made of the pinned
@@ -46,8 +47,6 @@
 #define DIO_CHUNK 64 /* user pages pinned at once (256 KiB) */
 #define DIO_ALIGN 511
 
-#define GANG 16
-
 unsigned long dio_nr_fallback, dio_nr_retry;
 unsigned long dio_in_flight, dio_max_in_flight;
 
@@ -59,48 +58,6 @@ static void dio_count_in(void)
 	while (n > m && !__atomic_compare_exchange_n(&dio_max_in_flight, &m, n, false,
 						     __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 		;
-}
-
-int invalidate_inode_pages_range(struct address_space *mapping, loff_t start, loff_t end)
-{
-	pgoff_t next = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT;
-	u64 first_byte = (u64)next << PAGE_SHIFT;
-	struct page *pages[GANG];
-	unsigned long flags;
-	unsigned int n;
-	int err;
-
-	if (end < start)
-		return 0;
-	/* page-table dirty bits move to the pages; then they are written */
-	unmap_mapping_range(mapping, first_byte, ((u64)(last + 1) << PAGE_SHIFT) - first_byte,
-			    false);
-	err = filemap_write_and_wait_range(mapping, start, end);
-	for (;;) {
-		flags = spin_lock_irqsave(&mapping->tree_lock);
-		n = page_tree_gang_lookup(&mapping->pages, (void **)pages, next, GANG, &next);
-		for (unsigned int i = 0; i < n; i++)
-			get_page(pages[i]);
-		spin_unlock_irqrestore(&mapping->tree_lock, flags);
-		if (!n)
-			break;
-		for (unsigned int i = 0; i < n; i++) {
-			struct page *page = pages[i];
-
-			if (page->index <= last) {
-				lock_page(page);
-				wait_on_page_writeback(page);
-				/* a dirty page without writepage is the only copy */
-				if (page->mapping == mapping && !PageDirty(page))
-					delete_from_page_cache(page);
-				unlock_page(page);
-			}
-			put_page(page);
-		}
-		if (next > last)
-			break;
-	}
-	return err;
 }
 
 /* ---- one chunk of pinned pages ---- */

@@ -1,6 +1,8 @@
 /*
  * filemap.c - the page cache: page locks, adding and finding pages,
- * truncation, and buffered read/write and mmap faults through the cache.
+ * truncation, invalidation of a range (O_DIRECT writes, hole punch; the
+ * caller holds BLOCK), and buffered read/write and mmap faults through the
+ * cache.
  *
  * Contract and locks: see <fs/pagemap.h>.  In short: add_to_page_cache() is
  * the only way into a mapping (locked page in, cache reference taken);
@@ -21,6 +23,7 @@
  * pages they use accessed; writes call balance_dirty_pages_ratelimited().
  */
 #include "internal.h"
+#include <fs/direct_io.h>
 #include <fs/fs.h>
 #include <kernel/init.h>
 #include <kernel/printk.h>
@@ -387,6 +390,121 @@ void truncate_inode_pages(struct address_space *mapping, loff_t lstart)
 	}
 }
 
+/* Zeroes bytes [from, to) of page index (inside one page) if it is cached. */
+static void zero_cached_part(struct address_space *mapping, pgoff_t index, unsigned int from,
+			     unsigned int to)
+{
+	struct page *page = find_lock_page(mapping, index);
+
+	if (!page)
+		return; /* not cached: a hole or on disk, the caller's business */
+	wait_on_page_writeback(page);
+	if (page->mapping == mapping)
+		memset((char *)page_address(page) + from, 0, to - from);
+	unlock_page(page);
+	put_page(page);
+}
+
+void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend)
+{
+	pgoff_t first = (pgoff_t)(lstart >> PAGE_SHIFT), last = (pgoff_t)(lend >> PAGE_SHIFT);
+	pgoff_t start = (pgoff_t)((lstart + PAGE_SIZE - 1) >> PAGE_SHIFT);
+	pgoff_t stop = (pgoff_t)((lend + 1) >> PAGE_SHIFT); /* whole pages: [start, stop) */
+	struct page *pages[GANG];
+	unsigned long flags;
+	pgoff_t next = start;
+	unsigned int n;
+
+	if (lend < lstart)
+		return;
+	if (lstart & (PAGE_SIZE - 1))
+		zero_cached_part(mapping, first, lstart & (PAGE_SIZE - 1),
+				 first == last ? (unsigned int)((lend & (PAGE_SIZE - 1)) + 1) :
+						 (unsigned int)PAGE_SIZE);
+	if (((lend + 1) & (PAGE_SIZE - 1)) && (last != first || !(lstart & (PAGE_SIZE - 1))))
+		zero_cached_part(mapping, last, 0, (unsigned int)((lend & (PAGE_SIZE - 1)) + 1));
+	if (start >= stop)
+		return;
+	unmap_mapping_range(mapping, (u64)start << PAGE_SHIFT, (u64)(stop - start) << PAGE_SHIFT,
+			    true);
+	while (next < stop) {
+		flags = spin_lock_irqsave(&mapping->tree_lock);
+		n = page_tree_gang_lookup(&mapping->pages, (void **)pages, next, GANG, &next);
+		for (unsigned int i = 0; i < n; i++)
+			get_page(pages[i]);
+		spin_unlock_irqrestore(&mapping->tree_lock, flags);
+		if (!n)
+			break;
+		for (unsigned int i = 0; i < n; i++) {
+			struct page *page = pages[i];
+
+			if (page->index < stop) {
+				lock_page(page);
+				wait_on_page_writeback(page);
+				if (page->mapping == mapping) {
+					if (atomic_read(&page->_mapcount) > 0)
+						unmap_mapping_range(mapping,
+								    (u64)page->index << PAGE_SHIFT,
+								    PAGE_SIZE, true);
+					if (mapping->a_ops && mapping->a_ops->invalidatepage)
+						mapping->a_ops->invalidatepage(page, 0, PAGE_SIZE);
+					delete_from_page_cache(page);
+				}
+				unlock_page(page);
+			}
+			put_page(page);
+		}
+	}
+}
+
+/* O_DIRECT writes and hole punch (declared in <fs/direct_io.h>). */
+int invalidate_inode_pages_range(struct address_space *mapping, loff_t start, loff_t end)
+{
+	pgoff_t next = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT;
+	u64 first_byte = (u64)next << PAGE_SHIFT;
+	struct page *pages[GANG];
+	unsigned long flags;
+	unsigned int n;
+	int err;
+
+	if (end < start)
+		return 0;
+	/* page-table dirty bits move to the pages; then they are written */
+	unmap_mapping_range(mapping, first_byte, ((u64)(last + 1) << PAGE_SHIFT) - first_byte,
+			    false);
+	err = filemap_write_and_wait_range(mapping, start, end);
+	for (;;) {
+		flags = spin_lock_irqsave(&mapping->tree_lock);
+		n = page_tree_gang_lookup(&mapping->pages, (void **)pages, next, GANG, &next);
+		for (unsigned int i = 0; i < n; i++)
+			get_page(pages[i]);
+		spin_unlock_irqrestore(&mapping->tree_lock, flags);
+		if (!n)
+			break;
+		for (unsigned int i = 0; i < n; i++) {
+			struct page *page = pages[i];
+
+			if (page->index <= last) {
+				lock_page(page);
+				wait_on_page_writeback(page);
+				/* a fault that found the page before we took BLOCK
+				 * may have mapped it since the unmap above */
+				if (page->mapping == mapping && atomic_read(&page->_mapcount) > 0)
+					unmap_mapping_range(mapping, (u64)page->index << PAGE_SHIFT,
+							    PAGE_SIZE, false);
+				/* a dirty page without writepage is the only copy */
+				if (page->mapping == mapping && !PageDirty(page))
+					delete_from_page_cache(page);
+				unlock_page(page);
+			}
+			put_page(page);
+		}
+		if (next > last)
+			break;
+	}
+	return err;
+}
+
 int filemap_write_and_wait_range(struct address_space *mapping, loff_t start, loff_t end)
 {
 	/* Start every page's I/O first, then wait (fs/fs-writeback.c). */
@@ -533,12 +651,25 @@ ssize_t generic_file_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	ssize_t ret;
 
 	if ((iocb->ki_flags & IOCB_DIRECT) && mapping->a_ops && mapping->a_ops->direct_IO) {
-		/* not under i_rwsem: O_DIRECT writers of one file run in parallel */
-		inode_lock(inode);
-		if (iocb->ki_flags & IOCB_APPEND)
+		/*
+		 * Not under i_rwsem exclusive: blockdev_direct_IO holds it
+		 * shared for its whole transfer, so an exclusive wait here
+		 * would queue behind every O_DIRECT in flight (and, the rwsem
+		 * being fair, make later shared holders queue behind it): O_DIRECT
+		 * writers of one file would run one after another.  The time
+		 * update needs only the shared hold; O_APPEND reads i_size
+		 * under the exclusive one.
+		 */
+		if (iocb->ki_flags & IOCB_APPEND) {
+			inode_lock(inode);
 			iocb->ki_pos = i_size_read(inode);
-		file_update_time(iocb->ki_filp);
-		inode_unlock(inode);
+			file_update_time(iocb->ki_filp);
+			inode_unlock(inode);
+		} else {
+			inode_lock_shared(inode);
+			file_update_time(iocb->ki_filp);
+			inode_unlock_shared(inode);
+		}
 		ret = mapping->a_ops->direct_IO(iocb, from);
 		goto sync;
 	}
@@ -625,6 +756,7 @@ int filemap_fault(struct vm_fault *vmf)
 		return PTR_ERR(page) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
 	mark_page_accessed(page); /* mapped pages get a second chance too */
 	vmf->page = page;
+	vmf->cache = mapping; /* map it only while it is still cached */
 	return 0;
 }
 

@@ -2,7 +2,7 @@
  * open.c - opening files and the system calls that change a file's
  * attributes or a process's directories: open, openat, creat, access,
  * faccessat(2), chdir, fchdir, chroot, chmod family, chown family,
- * truncate, ftruncate, umask, utimensat, utimes, futimesat, utime.
+ * truncate, ftruncate, fallocate, umask, utimensat, utimes, futimesat, utime.
  *
  * vfs_open() turns a looked-up path into an open struct file: checks the
  * open mode against the inode (directories are not opened for writing,
@@ -411,6 +411,50 @@ SYSCALL_DEFINE(__NR_ftruncate, ftruncate)
 		err = -EINVAL;
 	else
 		err = do_truncate(f->f_path.dentry, a1, 0, f);
+	fput(f);
+	return err;
+}
+
+/* ---- fallocate ---- */
+
+/*
+ * Linux's checks, then the file system's ->fallocate: only the modes
+ * below are known; PUNCH_HOLE needs KEEP_SIZE; a file system without
+ * ->fallocate (or a mode it does not do) answers -EOPNOTSUPP.
+ */
+int vfs_fallocate(struct file *f, int mode, loff_t offset, loff_t len)
+{
+	struct inode *inode = file_inode(f);
+
+	if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
+		return -EOPNOTSUPP;
+	if ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE))
+		return -EOPNOTSUPP;
+	if (offset < 0 || len <= 0)
+		return -EINVAL;
+	if (!(f->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (IS_RDONLY(inode))
+		return -EROFS;
+	if (S_ISDIR(inode->i_mode))
+		return -EISDIR;
+	if (!S_ISREG(inode->i_mode))
+		return -ENODEV;
+	if (inode->i_sb->s_maxbytes && (u64)offset + (u64)len > (u64)inode->i_sb->s_maxbytes)
+		return -EFBIG;
+	if (!f->f_op->fallocate)
+		return -EOPNOTSUPP;
+	return (int)f->f_op->fallocate(f, mode, offset, len);
+}
+
+SYSCALL_DEFINE(__NR_fallocate, fallocate)
+{
+	struct file *f = fget((int)a0);
+	int err;
+
+	if (!f)
+		return -EBADF;
+	err = vfs_fallocate(f, (int)a1, a2, a3);
 	fput(f);
 	return err;
 }

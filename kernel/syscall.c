@@ -83,7 +83,9 @@ static int syscall_init(void)
 		syscall_table[e->nr] = e->fn;
 		n++;
 	}
-	/* No migration in between: this CPU and "the others" must be all. */
+	/* this CPU and then every other: "this" must stay the same CPU (a
+	 * migration in between left one CPU without SYSCALL, and the first
+	 * system call there raised #UD: SIGILL in busybox) */
 	preempt_disable();
 	syscall_init_cpu();
 	smp_call_function(syscall_init_ipi, NULL);

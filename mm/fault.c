@@ -13,12 +13,15 @@
  *     make it writable; private -> reuse the page when it is anonymous and
  *     we hold its only reference, else copy it (COW), flush the old entry
  *     from every CPU, then drop the old page.
+ * A page-cache page (->fault set vmf->cache) is installed under its page
+ * lock, and only if it is still in that cache (see do_file_fault).
  * Pages are allocated and ->fault/->page_mkwrite run without
  * page_table_lock; the entry is installed under it only if it did not
  * change meanwhile (another thread may have won the race: then we free
  * ours and return 0, and the CPU retries).
  * expand_stack() grows a VM_GROWSDOWN VMA (mmap_lock held for writing).
  */
+#include <fs/fs.h>
 #include <kernel/errno.h>
 #include <kernel/string.h>
 #include <x86/asm.h>
@@ -103,7 +106,31 @@ static int do_file_fault(struct vm_area_struct *vma, unsigned long addr, unsigne
 	} else if (shared && (vma->vm_flags & VM_WRITE) && !vma->vm_ops->page_mkwrite) {
 		bits |= PTE_W;
 	}
-	return install_page(vma, addr, pg, bits);
+	if (!vmf.cache || (write && !shared))
+		return install_page(vma, addr, pg, bits);
+	/*
+	 * A page-cache page: map it under its page lock.  A page that left the
+	 * cache since ->fault found it (O_DIRECT's invalidation, truncate, hole
+	 * punch: they delete under the page lock and unmap what is mapped) is
+	 * not mapped; the access faults again.  A writable entry comes with
+	 * PG_dirty set under the same lock, so write-back (which write-protects
+	 * and cleans under the page lock) cannot clean the page between
+	 * page_mkwrite and the install and leave a writable entry on a clean
+	 * page, whose later stores nobody would write.
+	 */
+	lock_page(pg);
+	if (pg->mapping != vmf.cache) {
+		unlock_page(pg);
+		put_page(pg);
+		return 0;
+	}
+	get_page(pg);
+	ret = install_page(vma, addr, pg, bits);
+	if (bits & PTE_W)
+		set_page_dirty(pg);
+	unlock_page(pg);
+	put_page(pg);
+	return ret;
 }
 
 /* Write to a present read-only entry e at *pte; page_table_lock held on

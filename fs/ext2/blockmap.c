@@ -17,7 +17,9 @@
  *
  * Truncation frees data and indirect blocks wholly beyond the new end, and
  * an indirect block left with only zero pointers; contiguous runs are
- * freed together.
+ * freed together.  Hole punching (ext2_punch_blocks) does the same for a
+ * range of whole logical blocks inside the file: pointers in the range
+ * become holes, indirect blocks that end up all zero are freed with them.
  *
  * Locks: the inode's i_meta_lock around every walk (mapping, allocation,
  * truncation), so writepage (page lock held, no i_rwsem) may allocate while
@@ -295,6 +297,87 @@ void ext2_truncate_blocks(struct inode *inode, loff_t size)
 		} else if (*root && first < start + cover) {
 			trunc_array(inode, &run, root, 1, t + 1, first - start, &dirty);
 		}
+		start += cover;
+	}
+	run_flush(inode, &run);
+	ei->i_last_lblock = ei->i_last_pblock = 0;
+	mutex_unlock(&ei->i_meta_lock);
+}
+
+/* ---- hole punching ---- */
+
+/*
+ * Clears the entries of a[0..n) that map logical blocks in [first, end)
+ * (counted from the start of what a covers; each entry covers PTRS^depth
+ * blocks).  Sets *dirty when a changed; returns true if a is all zero
+ * afterwards.
+ */
+static bool punch_array(struct inode *inode, struct free_run *run, __le32 *a, u32 n, int depth,
+			u64 first, u64 end, bool *dirty)
+{
+	u64 span = 1;
+	bool empty = true;
+
+	for (int d = 0; d < depth; d++)
+		span *= PTRS;
+	for (u32 i = 0; i < n; i++) {
+		u64 lo = (u64)i * span, hi = lo + span;
+
+		if (!a[i] || hi <= first || lo >= end) {
+			empty &= !a[i];
+			continue;
+		}
+		if (depth == 0) {
+			run_add(inode, run, a[i]);
+		} else if (first <= lo && hi <= end) {
+			free_tree(inode, run, a[i], depth);
+		} else {
+			struct ext2_buf *b;
+			bool bdirty = false, gone;
+
+			if (!ext2_valid_block(inode->i_sb, a[i])) {
+				report_bad(inode, "indirect", a[i]);
+				empty = false;
+				continue;
+			}
+			b = ext2_bread(inode->i_sb, a[i]);
+			if (IS_ERR(b)) {
+				empty = false;
+				continue;
+			}
+			gone = punch_array(inode, run, b->b_data, PTRS, depth - 1,
+					   first > lo ? first - lo : 0, MIN(end, hi) - lo, &bdirty);
+			if (bdirty)
+				ext2_bdirty(b);
+			ext2_brelse(b);
+			if (!gone) {
+				empty = false;
+				continue;
+			}
+			run_add(inode, run, a[i]);
+		}
+		a[i] = 0;
+		*dirty = true;
+	}
+	return empty;
+}
+
+void ext2_punch_blocks(struct inode *inode, u64 first, u64 end)
+{
+	struct ext2_inode_info *ei = EXT2_I(inode);
+	u64 start = EXT2_NDIR_BLOCKS, cover = 1;
+	struct free_run run = { 0, 0 };
+	bool dirty = false;
+
+	if (first >= end)
+		return;
+	mutex_lock(&ei->i_meta_lock);
+	punch_array(inode, &run, ei->i_data, EXT2_NDIR_BLOCKS, 0, first, end, &dirty);
+	for (int t = 0; t < 3; t++) {
+		cover *= PTRS;
+		if (end > start && first < start + cover)
+			punch_array(inode, &run, &ei->i_data[EXT2_IND_BLOCK + t], 1, t + 1,
+				    first > start ? first - start : 0, end - start, &dirty);
 		start += cover;
 	}
 	run_flush(inode, &run);

@@ -222,6 +222,8 @@ void ext2_touch(struct inode *inode); /* mtime = ctime = now */
 int ext2_get_block(struct inode *inode, u64 iblock, bool create, u32 *phys, bool *new);
 /* Frees every block at or beyond byte size (and emptied indirect blocks). */
 void ext2_truncate_blocks(struct inode *inode, loff_t size);
+/* Frees logical blocks [first, end) (holes afterwards) and emptied indirect blocks. */
+void ext2_punch_blocks(struct inode *inode, u64 first, u64 end);
 loff_t ext2_max_size(void);
 
 /* ---- file.c ---- */

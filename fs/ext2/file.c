@@ -26,8 +26,16 @@
  *                completed asynchronously (end_page_writeback in the bio's
  *                completion); whoever needs the data on disk waits for
  *                PG_writeback (filemap_fdatawait_range).
+ * fallocate: only PUNCH_HOLE|KEEP_SIZE (allocation is -EOPNOTSUPP, as in
+ * Linux's ext2).  Under i_rwsem (exclusive) and the mapping's BLOCK state
+ * for the whole operation: unmap the range from every process, write back
+ * and drop its pages (none can come back meanwhile), zero the partial
+ * blocks at the edges on disk, free the whole blocks (and indirect blocks
+ * left empty).  A range reaching EOF frees the last block too.
+ *
  * writepage's I/O (one page, for the reclaimer) is synchronous
- * (ext2_block_io) between set_page_writeback and end_page_writeback.  From the reclaimer (kswapd) it may wait briefly
+ * (ext2_block_io) between set_page_writeback and end_page_writeback.  From
+ * the reclaimer (kswapd) it may wait briefly
  * for the block map's mutex, whose holders never wait for reclaim beyond
  * the allocator's bounded wait.
  * Locks: filemap.c holds the page lock around all four; write_begin and
@@ -36,6 +44,7 @@
  */
 #include "ext2.h"
 #include <fs/direct_io.h>
+#include <mm/mm.h>
 #include <kernel/string.h>
 
 static void zero_beyond_eof(struct inode *inode, struct page *page)
@@ -355,7 +364,69 @@ int ext2_fsync(struct file *file, loff_t start, loff_t end, int datasync)
 	return err ? err : r;
 }
 
+/* Zeroes bytes [from, to) of the file, all inside one block, on disk
+ * (the page-cache copy is gone: the caller holds BLOCK). */
+static int zero_block_part(struct inode *inode, loff_t from, loff_t to)
+{
+	u32 phys = 0;
+	struct page *page;
+	int err = ext2_get_block(inode, (u64)from >> EXT2_BLOCK_BITS, false, &phys, NULL);
+
+	if (err || !phys || from >= to)
+		return err; /* a hole reads as zeros already */
+	page = alloc_page(0);
+	if (!page)
+		return -ENOMEM;
+	err = ext2_block_io(inode->i_sb, phys, page, REQ_OP_READ);
+	if (!err) {
+		memset((char *)page_address(page) + (from & (EXT2_BLOCK_SIZE - 1)), 0,
+		       (size_t)(to - from));
+		err = ext2_block_io(inode->i_sb, phys, page, REQ_OP_WRITE);
+	}
+	put_page(page);
+	return err;
+}
+
+static long ext2_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
+{
+	struct inode *inode = file_inode(file);
+	struct address_space *mapping = inode->i_mapping;
+	const loff_t bs = EXT2_BLOCK_SIZE;
+	loff_t end, isize, whole_lo, whole_hi;
+	int err = 0;
+
+	if (mode != (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE))
+		return -EOPNOTSUPP;
+	inode_lock(inode);
+	isize = i_size_read(inode);
+	end = offset + len;
+	if (end >= isize)
+		end = ALIGN_UP(isize, bs); /* the last block goes entirely */
+	if (offset >= end)
+		goto out;
+	whole_lo = ALIGN_UP(offset, bs);
+	whole_hi = ALIGN_DOWN(end, bs);
+	pagecache_block_get(mapping);
+	if (whole_lo < whole_hi) /* private copies of whole pages go too */
+		unmap_mapping_range(mapping, (u64)whole_lo, (u64)(whole_hi - whole_lo), true);
+	err = invalidate_inode_pages_range(mapping, offset, end - 1);
+	if (!err && (offset & (bs - 1)))
+		err = zero_block_part(inode, offset, MIN(end, ALIGN_UP(offset, bs)));
+	if (!err && (end & (bs - 1)) && ALIGN_DOWN(end, bs) >= whole_lo)
+		err = zero_block_part(inode, ALIGN_DOWN(end, bs), end);
+	if (!err && whole_lo < whole_hi)
+		ext2_punch_blocks(inode, (u64)whole_lo >> EXT2_BLOCK_BITS,
+				  (u64)whole_hi >> EXT2_BLOCK_BITS);
+	pagecache_block_put(mapping);
+	ext2_touch(inode);
+	ext2_write_inode(inode, 0);
+out:
+	inode_unlock(inode);
+	return err;
+}
+
 const struct file_operations ext2_file_operations = {
+	.fallocate = ext2_fallocate,
 	.llseek = generic_file_llseek,
 	.read_iter = generic_file_read_iter,
 	.write_iter = generic_file_write_iter,

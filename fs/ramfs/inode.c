@@ -8,8 +8,11 @@
  * the page cache itself: pages are written through simple_write_begin/
  * simple_write_end and stay dirty (there is no backing store to clean them
  * to, so nothing may drop them); holes read as zero pages.
+ * fallocate punches holes (PUNCH_HOLE|KEEP_SIZE only): the range's whole
+ * pages leave the cache and every page table, the cached parts of partial
+ * pages are zeroed, under i_rwsem and the mapping's BLOCK state.
  * Locks: only the VFS's (directory i_rwsem around namespace operations,
- * i_rwsem around writes and truncate).
+ * i_rwsem around writes, truncate and hole punch).
  */
 #include "../internal.h"
 #include <kernel/string.h>
@@ -25,7 +28,27 @@ static const struct address_space_operations ramfs_aops = {
 	.write_end = simple_write_end,
 };
 
+static long ramfs_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
+{
+	struct inode *inode = file_inode(file);
+	loff_t end;
+
+	if (mode != (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE))
+		return -EOPNOTSUPP;
+	inode_lock(inode);
+	end = MIN(offset + len, i_size_read(inode));
+	if (offset < end) {
+		pagecache_block_get(inode->i_mapping);
+		truncate_inode_pages_range(inode->i_mapping, offset, end - 1);
+		pagecache_block_put(inode->i_mapping);
+		inode->i_mtime = inode->i_ctime = current_time();
+	}
+	inode_unlock(inode);
+	return 0;
+}
+
 static const struct file_operations ramfs_file_operations = {
+	.fallocate = ramfs_fallocate,
 	.llseek = generic_file_llseek,
 	.read_iter = generic_file_read_iter,
 	.write_iter = generic_file_write_iter,

@@ -123,6 +123,9 @@ static inline unsigned char fs_umode_to_dtype(umode_t mode) { return (mode & S_I
 #define O_NONBLOCK 00004000
 #define O_DSYNC 00010000
 #define O_DIRECT 00040000
+/* fallocate(2) modes */
+#define FALLOC_FL_KEEP_SIZE 0x01
+#define FALLOC_FL_PUNCH_HOLE 0x02
 #define O_LARGEFILE 00100000
 #define O_DIRECTORY 00200000
 #define O_NOFOLLOW 00400000
@@ -602,6 +605,8 @@ struct file_operations {
 	int (*open)(struct inode *inode, struct file *file);
 	int (*release)(struct inode *inode, struct file *file);
 	int (*fsync)(struct file *file, loff_t start, loff_t end, int datasync);
+	/* fallocate(2) after the VFS checks (vfs_fallocate); no lock held. */
+	long (*fallocate)(struct file *file, int mode, loff_t offset, loff_t len);
 };
 
 struct file {
@@ -642,6 +647,7 @@ loff_t generic_file_llseek(struct file *f, loff_t offset, int whence);
 loff_t no_llseek(struct file *f, loff_t offset, int whence);
 int vfs_fsync(struct file *f, int datasync);
 int vfs_fadvise(struct file *f, loff_t offset, loff_t len, int advice); /* fs/fadvise.c */
+int vfs_fallocate(struct file *f, int mode, loff_t offset, loff_t len);
 /* Regular file with an execute bit on an exec-able mount, else -EACCES. */
 int vfs_check_exec(struct file *f);
 int vfs_getattr(const struct path *path, struct kstat *stat, u32 request_mask, unsigned int flags);

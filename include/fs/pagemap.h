@@ -198,6 +198,11 @@ void delete_from_page_cache(struct page *page);
 /* Removes every page at or beyond byte lstart and zeroes the part of the
  * page straddling it.  Caller holds i_rwsem (or the inode is dying). */
 void truncate_inode_pages(struct address_space *mapping, loff_t lstart);
+/* Hole punch in the cache: bytes [lstart, lend] (inclusive) read as zeros
+ * afterwards: the cached parts of partial pages are zeroed in place, whole
+ * pages are unmapped everywhere (private copies too) and removed.  Caller
+ * holds i_rwsem and BLOCK. */
+void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend);
 bool set_page_dirty(struct page *page);
 bool clear_page_dirty_for_io(struct page *page);
 /* Writes back dirty pages (a_ops->writepage) in [start, end] and waits. */

@@ -132,6 +132,9 @@ struct vm_fault {
 	unsigned int flags;
 	u64 pgoff;
 	struct page *page; /* out: the page to map (referenced) */
+	/* out, optional: the page came from this page cache; the fault maps
+	 * it (under its page lock) only if it is still there */
+	struct address_space *cache;
 };
 
 /*

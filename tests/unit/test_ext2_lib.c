@@ -322,6 +322,18 @@ int k_fsync(const char *path)
 	return err;
 }
 
+int k_fallocate(const char *path, int mode, unsigned long long off, unsigned long long len)
+{
+	struct file *f = open_at(path, O_RDWR, 0);
+	int err;
+
+	if (IS_ERR(f))
+		return (int)PTR_ERR(f);
+	err = vfs_fallocate(f, mode, (loff_t)off, (loff_t)len);
+	fput(f);
+	return err;
+}
+
 void *k_open(const char *path, int flags, unsigned int mode, int *err)
 {
 	struct file *f = open_at(path, flags, (int)mode);

@@ -79,6 +79,8 @@ int k_chmod(const char *path, unsigned int mode);
 int k_utimes(const char *path, long long sec, long nsec);
 int k_statfs(const char *path, struct k_statfs *st);
 int k_fsync(const char *path);
+/* fallocate(2) (FALLOC_FL_* modes, Linux values) */
+int k_fallocate(const char *path, int mode, unsigned long long off, unsigned long long len);
 /* An open file (flags: open(2)'s, Linux values); NULL on error (*err). */
 void *k_open(const char *path, int flags, unsigned int mode, int *err);
 long long k_pread(void *f, unsigned long long off, void *buf, unsigned long long len);

@@ -8,7 +8,9 @@
  * sparse writes up to triple indirect blocks, truncation (shrink across
  * every level, grow, partial blocks), directories with thousands of
  * entries, rename (within and across directories, over files and empty
- * directories, moving directories), links, symlinks, attributes, statfs,
+ * directories, moving directories), hole punching (fallocate PUNCH_HOLE
+ * across every level, partial blocks, emptied indirect blocks freed),
+ * links, symlinks, attributes, statfs,
  * unlinked open files, ENOSPC, concurrent writers, and changes to an image
  * that mke2fs -d filled.
  */
@@ -261,6 +263,63 @@ static void test_truncate(void **state)
 	assert_int_equal(k_truncate("s", (2ULL << 30)), 0);
 	check_bytes("s", 0, 60 * T_BLK, 7, sparse_data);
 	check_bytes("s", (2ULL << 30) - T_BLK, T_BLK, 7, sparse_data);
+	check_fsck();
+}
+
+/* Hole punching: the byte ranges punched in "p" (10 MiB: direct, single
+ * and double indirect blocks, two children under the double indirect). */
+#define P_SIZE (10ULL << 20)
+#define P_KEEP 1
+#define P_PUNCH 2
+static const unsigned long long punched[][2] = {
+	{ 2 * T_BLK, T_BLK }, /* one direct block */
+	{ T_IND_START, T_DIND_START - T_IND_START }, /* all the single indirect maps */
+	{ T_DIND_START + 5 * T_BLK, 1030 * T_BLK }, /* across two dind children */
+	{ T_BLK + 100, 200 }, /* inside block 1 */
+	{ 3 * T_BLK + 4000, 200 }, /* across blocks 3 and 4 */
+	{ P_SIZE - 5000, 100000 }, /* to EOF: the last block goes */
+};
+static unsigned int n_punched = 6;
+
+static int punch_data(unsigned long long off)
+{
+	for (unsigned int i = 0; i < n_punched; i++)
+		if (off >= punched[i][0] && off < punched[i][0] + punched[i][1])
+			return 0;
+	return 1;
+}
+
+static void test_punch(void **state)
+{
+	struct k_stat st;
+
+	fresh(64, NULL);
+	write_pattern("p", 0, P_SIZE, 11, 65536);
+	assert_int_equal(k_stat("p", &st, 0), 0);
+	/* 2560 data blocks, the single and double indirect, two children */
+	assert_int_equal(st.blocks, (2560 + 4) * 8);
+	assert_int_equal(k_fallocate("p", 0, 0, T_BLK), -EOPNOTSUPP);
+	assert_int_equal(k_fallocate("p", P_PUNCH, 0, T_BLK), -EOPNOTSUPP);
+	assert_int_equal(k_fallocate("p", P_PUNCH | P_KEEP, 0, 0), -EINVAL);
+	n_punched = 6;
+	for (unsigned int i = 0; i < n_punched; i++)
+		assert_int_equal(k_fallocate("p", P_PUNCH | P_KEEP, punched[i][0], punched[i][1]),
+				 0);
+	assert_int_equal(k_stat("p", &st, 0), 0);
+	assert_int_equal(st.size, P_SIZE);
+	/* freed: 1 + 1024 + 1030 + 1 data blocks and the single indirect */
+	assert_int_equal(st.blocks, (2560 + 4 - 2056 - 1) * 8);
+	check_bytes("p", 0, P_SIZE, 11, punch_data);
+	remount();
+	check_bytes("p", 0, P_SIZE, 11, punch_data);
+	assert_int_equal(k_umount(), 0);
+	assert_int_equal(t_fsck(img), 0);
+	assert_int_equal(t_debugfs_blockcount(img, "p"), (2560 + 4 - 2056 - 1) * 8);
+	assert_int_equal(k_mount(img, 0), 0);
+	/* the rest of the first dind child: the child goes too */
+	assert_int_equal(k_fallocate("p", P_PUNCH | P_KEEP, T_DIND_START, 5 * T_BLK), 0);
+	assert_int_equal(k_stat("p", &st, 0), 0);
+	assert_int_equal(st.blocks, (2560 + 4 - 2056 - 1 - 5 - 1) * 8);
 	check_fsck();
 }
 
@@ -717,6 +776,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_write_sizes, unmount),
 		cmocka_unit_test_teardown(test_sparse, unmount),
 		cmocka_unit_test_teardown(test_truncate, unmount),
+		cmocka_unit_test_teardown(test_punch, unmount),
 		cmocka_unit_test_teardown(test_big_dir, unmount),
 		cmocka_unit_test_teardown(test_dirs_and_links, unmount),
 		cmocka_unit_test_teardown(test_rename, unmount),
