@@ -732,6 +732,26 @@ int simple_write_end(struct file *file, struct address_space *mapping, loff_t po
 
 /* ---- mmap ---- */
 
+/*
+ * A fault whose page is missing reads the pages around it too (the
+ * process is likely to touch them next): RA_MAX_PAGES centred on the
+ * fault, or starting at it under madvise(MADV_SEQUENTIAL), nothing extra
+ * under MADV_RANDOM.  Only starts the reads (do_page_cache_ra); the fault
+ * then waits for its own page like any reader.  Caller holds ADD.
+ */
+static void fault_read_around(struct vm_fault *vmf, struct address_space *mapping,
+			      struct file *file)
+{
+	unsigned long vm_flags = vmf->vma->vm_flags;
+	pgoff_t start = vmf->pgoff;
+
+	if (vm_flags & VM_RAND_READ)
+		return;
+	if (!(vm_flags & VM_SEQ_READ))
+		start = start > RA_MAX_PAGES / 2 ? start - RA_MAX_PAGES / 2 : 0;
+	do_page_cache_ra(mapping, file, start, RA_MAX_PAGES);
+}
+
 int filemap_fault(struct vm_fault *vmf)
 {
 	struct file *file = vmf->vma->vm_file;
@@ -749,6 +769,13 @@ int filemap_fault(struct vm_fault *vmf)
 	if (vmf->pgoff >= (u64)((size + PAGE_SIZE - 1) >> PAGE_SHIFT)) {
 		rf_add_put(mapping);
 		return VM_FAULT_SIGBUS;
+	}
+	page = find_get_page(mapping, vmf->pgoff);
+	if (page) {
+		put_page(page);
+	} else {
+		current->fault_major = true; /* getrusage: not in the cache */
+		fault_read_around(vmf, mapping, file);
 	}
 	page = read_mapping_page(mapping, vmf->pgoff, file);
 	rf_add_put(mapping);

@@ -181,6 +181,8 @@ static void exit_notify(struct task_struct *t)
 	flags = spin_lock_irqsave(&tasklist_lock);
 	sig->nr_threads--;
 	sig->dead_threads_ns += t->sum_exec_ns + (ktime_get_ns() - t->last_ran_ns);
+	sig->dead_min_flt += t->min_flt;
+	sig->dead_maj_flt += t->maj_flt;
 	if (sig->nr_threads == 0) {
 		status =
 			(sig->flags & SIGNAL_GROUP_EXIT) ? sig->group_exit_code : leader->exit_code;
@@ -413,6 +415,10 @@ static int wait_scan(struct wait_opts *wo)
 				cs->exit_state = EXIT_DEAD;
 				list_del(&c->sibling);
 				current->signal->children_ns += wo->cputime_ns;
+				current->signal->children_min_flt +=
+					cs->dead_min_flt + cs->children_min_flt;
+				current->signal->children_maj_flt +=
+					cs->dead_maj_flt + cs->children_maj_flt;
 				wo->reap = c;
 			}
 			return 1;

@@ -131,22 +131,47 @@ SYSCALL_DEFINE(__NR_setrlimit, setrlimit)
 	return do_prlimit(0, (unsigned int)a0, &new, NULL);
 }
 
+/* The page faults of the calling process: its threads, live and dead. */
+static void process_faults(unsigned long *min, unsigned long *maj)
+{
+	struct signal_struct *s = current->signal;
+	unsigned long flags = spin_lock_irqsave(&tasklist_lock);
+	struct task_struct *t;
+
+	*min = s->dead_min_flt;
+	*maj = s->dead_maj_flt;
+	list_for_each_entry(t, &s->thread_head, thread_node) {
+		*min += READ_ONCE(t->min_flt);
+		*maj += READ_ONCE(t->maj_flt);
+	}
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+}
+
 SYSCALL_DEFINE(__NR_getrusage, getrusage)
 {
 	s64 ru[18];
+	unsigned long min, maj;
 	u64 ns;
 
-	if (a0 == RUSAGE_SELF)
+	if (a0 == RUSAGE_SELF) {
 		ns = process_cputime_ns(current);
-	else if (a0 == RUSAGE_CHILDREN)
+		process_faults(&min, &maj);
+	} else if (a0 == RUSAGE_CHILDREN) {
 		ns = READ_ONCE(current->signal->children_ns);
-	else if (a0 == RUSAGE_THREAD)
+		min = READ_ONCE(current->signal->children_min_flt);
+		maj = READ_ONCE(current->signal->children_maj_flt);
+	} else if (a0 == RUSAGE_THREAD) {
 		ns = thread_cputime_ns(current);
-	else
+		min = current->min_flt;
+		maj = current->maj_flt;
+	} else {
 		return -EINVAL;
+	}
 	memset(ru, 0, sizeof(ru));
 	ru[0] = (s64)(ns / NSEC_PER_SEC); /* ru_utime */
 	ru[1] = (s64)(ns % NSEC_PER_SEC / 1000);
+	ru[8] = (s64)min; /* ru_minflt */
+	ru[9] = (s64)maj; /* ru_majflt */
 	return copy_to_user((void *)a1, ru, sizeof(ru)) ? -EFAULT : 0;
 }
 

@@ -14,7 +14,9 @@
  *     we hold its only reference, else copy it (COW), flush the old entry
  *     from every CPU, then drop the old page.
  * A page-cache page (->fault set vmf->cache) is installed under its page
- * lock, and only if it is still in that cache (see do_file_fault).
+ * lock, and only if it is still in that cache (see do_file_fault).  A read
+ * fault then maps the cached neighbours too (fault_around): no I/O, page
+ * locks only by trylock, read-only entries.
  * Pages are allocated and ->fault/->page_mkwrite run without
  * page_table_lock; the entry is installed under it only if it did not
  * change meanwhile (another thread may have won the race: then we free
@@ -78,6 +80,51 @@ static struct page *copy_page_anon(struct page *src)
 	return np;
 }
 
+#define FAULT_AROUND_PAGES 16
+
+/*
+ * After a read fault on a page of `cache`: maps the other pages of the
+ * aligned FAULT_AROUND_PAGES window around addr (inside the VMA, below EOF)
+ * that are cached, uptodate and not locked, read-only, each installed under
+ * its page lock only if it is still in the cache (the rule of the fault
+ * itself).  A write to one of them faults and goes through page_mkwrite or
+ * COW as usual.  No I/O, nothing added to the cache (so no ADD state
+ * needed), no sleeping: a page whose lock is taken is skipped.
+ */
+static void fault_around(struct vm_area_struct *vma, unsigned long addr,
+			 struct address_space *cache)
+{
+	unsigned long span = FAULT_AROUND_PAGES * PAGE_SIZE;
+	unsigned long start = MAX(ALIGN_DOWN(addr, span), vma->vm_start);
+	unsigned long end = MIN(ALIGN_DOWN(addr, span) + span, vma->vm_end);
+	u64 bits = vm_pte_bits(vma->vm_flags) | PTE_A; /* never PTE_W */
+	loff_t size = i_size_read(cache->host);
+	u64 eof = (u64)((size + PAGE_SIZE - 1) >> PAGE_SHIFT);
+
+	if (bits & PTE_PROTNONE)
+		return;
+	for (unsigned long a = start; a < end; a += PAGE_SIZE) {
+		u64 idx = vma_pgoff_of(vma, a);
+		struct page *pg;
+
+		if (a == addr)
+			continue;
+		if (idx >= eof)
+			break;
+		pg = find_get_page(cache, idx);
+		if (!pg)
+			continue;
+		if (PageUptodate(pg) && trylock_page(pg)) {
+			if (pg->mapping == cache && PageUptodate(pg)) {
+				get_page(pg); /* the entry's reference */
+				install_page(vma, a, pg, bits);
+			}
+			unlock_page(pg);
+		}
+		put_page(pg);
+	}
+}
+
 static int do_file_fault(struct vm_area_struct *vma, unsigned long addr, unsigned int flags)
 {
 	struct vm_fault vmf = { vma, addr, flags, vma_pgoff_of(vma, addr), NULL };
@@ -130,6 +177,8 @@ static int do_file_fault(struct vm_area_struct *vma, unsigned long addr, unsigne
 		set_page_dirty(pg);
 	unlock_page(pg);
 	put_page(pg);
+	if (!ret && !write)
+		fault_around(vma, addr, vmf.cache);
 	return ret;
 }
 

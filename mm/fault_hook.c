@@ -142,6 +142,7 @@ static int do_page_fault(struct pt_regs *regs, unsigned long addr, u64 err)
 		flags |= FAULT_FLAG_INSTRUCTION;
 	if (user)
 		flags |= FAULT_FLAG_USER;
+	current->fault_major = false;
 	for (;;) {
 		down_read(&mm->mmap_lock);
 		vma = find_fault_vma(mm, addr);
@@ -163,8 +164,13 @@ static int do_page_fault(struct pt_regs *regs, unsigned long addr, u64 err)
 		up_read(&mm->mmap_lock);
 		break;
 	}
-	if (!ret)
+	if (!ret) {
+		if (current->fault_major) /* it waited for the disk */
+			current->maj_flt++;
+		else
+			current->min_flt++;
 		return 0;
+	}
 	if (ret & VM_FAULT_OOM) {
 		signo = SIGKILL_NR;
 		code = 0;

@@ -57,6 +57,7 @@ struct proc_task {
 	char state; /* R S D T Z X */
 	char comm[24];
 	u64 cputime_ns, start_ns, children_ns;
+	unsigned long min_flt, maj_flt, cmin_flt, cmaj_flt; /* page faults (getrusage) */
 	u64 sigpnd, shdpnd, sigblk;
 	int umask;
 	/* references (only those asked for; NULL when the process has none) */

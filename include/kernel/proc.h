@@ -152,6 +152,8 @@ struct signal_struct {
 	u64 start_ns;
 	u64 dead_threads_ns; /* CPU time of exited threads */
 	u64 children_ns; /* CPU time of reaped children */
+	/* page faults of exited threads, and of reaped children (tasklist_lock) */
+	unsigned long dead_min_flt, dead_maj_flt, children_min_flt, children_maj_flt;
 	/* ITIMER_REAL (kernel/time_syscalls.c) */
 	u64 it_real_expires, it_real_incr;
 	struct list_head itimer_node;

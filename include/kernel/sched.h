@@ -47,6 +47,10 @@ struct task_struct {
 	struct list_head run_list;
 	struct list_head all_list;
 	u64 sum_exec_ns; /* time on CPU */
+	/* page faults from user mode resolved for this thread (getrusage):
+	 * major ones needed I/O (filemap_fault sets fault_major for it) */
+	unsigned long min_flt, maj_flt;
+	bool fault_major;
 	u64 last_ran_ns;
 	u64 nr_switches;
 	int exit_code;

@@ -109,6 +109,8 @@ md5sum -c -s .vmtest/VMSUMS || fail "files read back wrong after a remount"
 [ ! -e deep ] || fail "deep/ still exists"
 # the less common file calls (fadvise, sync_file_range, copy_file_range...)
 mkdir fileops && /tests/t_fileops /mnt/fileops || fail "t_fileops on ext2"
+# fault accounting, fault-around, and read-around after a cold fault
+/tests/t_faults /mnt/fileops --cold || fail "t_faults on ext2"
 rmdir fileops
 [ "\$(dd if=w/sparse bs=4096 skip=1100000 count=2 2>/dev/null | md5sum | cut -c1-32)" = \
   "\$(md5sum < w/sparse.data | cut -c1-32)" ] || fail "sparse data after a remount"
