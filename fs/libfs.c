@@ -59,7 +59,7 @@ int dcache_readdir(struct file *file, struct dir_context *ctx)
 	}
 }
 
-static loff_t dcache_dir_lseek(struct file *file, loff_t offset, int whence)
+loff_t dcache_dir_lseek(struct file *file, loff_t offset, int whence)
 {
 	loff_t pos;
 

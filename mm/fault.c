@@ -89,7 +89,9 @@ static struct page *copy_page_anon(struct page *src)
  * its page lock only if it is still in the cache (the rule of the fault
  * itself).  A write to one of them faults and goes through page_mkwrite or
  * COW as usual.  No I/O, nothing added to the cache (so no ADD state
- * needed), no sleeping: a page whose lock is taken is skipped.
+ * needed), no sleeping: a page whose lock is taken is skipped.  Not under
+ * madvise(MADV_RANDOM), which also stops the read-around (as FreeBSD's
+ * prefault does; Linux maps around even then).
  */
 static void fault_around(struct vm_area_struct *vma, unsigned long addr,
 			 struct address_space *cache)
@@ -101,8 +103,8 @@ static void fault_around(struct vm_area_struct *vma, unsigned long addr,
 	loff_t size = i_size_read(cache->host);
 	u64 eof = (u64)((size + PAGE_SIZE - 1) >> PAGE_SHIFT);
 
-	if (bits & PTE_PROTNONE)
-		return;
+	if ((bits & PTE_PROTNONE) || (vma->vm_flags & VM_RAND_READ))
+		return; /* MADV_RANDOM: no read-around, no fault-around */
 	for (unsigned long a = start; a < end; a += PAGE_SIZE) {
 		u64 idx = vma_pgoff_of(vma, a);
 		struct page *pg;

@@ -170,9 +170,23 @@ static int writepage_prepare(struct page *page, u32 *phys)
 	return 0;
 }
 
-static int ext2_writepage(struct page *page, struct writeback_control *wbc)
+/* Writes a page under writeback (unlocked) to block phys synchronously,
+ * records an error, and ends the writeback. */
+static int write_page_now(struct page *page, u32 phys)
 {
 	struct address_space *mapping = page->mapping;
+	int err = ext2_block_io(mapping->host->i_sb, phys, page, REQ_OP_WRITE);
+
+	if (err) {
+		SetPageError(page);
+		mapping_set_error(mapping, err);
+	}
+	end_page_writeback(page);
+	return err;
+}
+
+static int ext2_writepage(struct page *page, struct writeback_control *wbc)
+{
 	u32 phys;
 	int err = writepage_prepare(page, &phys);
 
@@ -182,13 +196,7 @@ static int ext2_writepage(struct page *page, struct writeback_control *wbc)
 	}
 	set_page_writeback(page);
 	unlock_page(page);
-	err = ext2_block_io(mapping->host->i_sb, phys, page, REQ_OP_WRITE);
-	if (err) {
-		SetPageError(page);
-		mapping_set_error(mapping, err);
-	}
-	end_page_writeback(page);
-	return err;
+	return write_page_now(page, phys);
 }
 
 /* ---- writepages: runs of pages on consecutive blocks, one bio each,
@@ -239,15 +247,8 @@ static int ext2_writepage_batched(struct page *page, struct writeback_control *w
 		wb_submit(wb);
 	if (!wb->bio) {
 		wb->bio = bio_alloc(bdev, bdev->bd_max_segments, REQ_OP_WRITE);
-		if (!wb->bio) { /* no memory for a bio: this page alone, now */
-			err = ext2_block_io(mapping->host->i_sb, phys, page, REQ_OP_WRITE);
-			if (err) {
-				SetPageError(page);
-				mapping_set_error(mapping, err);
-			}
-			end_page_writeback(page);
-			return err;
-		}
+		if (!wb->bio) /* no memory for a bio: this page alone, now */
+			return write_page_now(page, phys);
 		wb->bio->bi_sector = (u64)phys * EXT2_SECTORS_PER_BLOCK;
 		wb->bio->bi_end_io = write_end_io;
 		wb->bio->bi_private = mapping;

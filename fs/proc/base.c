@@ -614,7 +614,7 @@ static const struct inode_operations proc_fd_inode_operations = {
 };
 
 static const struct file_operations proc_fd_operations = {
-	.llseek = proc_dir_llseek,
+	.llseek = dcache_dir_lseek,
 	.iterate_shared = proc_fd_readdir,
 };
 
@@ -665,7 +665,7 @@ static const struct inode_operations proc_pid_inode_operations = {
 };
 
 static const struct file_operations proc_pid_operations = {
-	.llseek = proc_dir_llseek,
+	.llseek = dcache_dir_lseek,
 	.iterate_shared = proc_pid_dir_readdir,
 };
 

@@ -292,23 +292,3 @@ bool proc_readdir_table(struct file *file, struct dir_context *ctx, const struct
 	}
 	return true;
 }
-
-loff_t proc_dir_llseek(struct file *file, loff_t offset, int whence)
-{
-	loff_t pos;
-
-	switch (whence) {
-	case SEEK_SET:
-		pos = offset;
-		break;
-	case SEEK_CUR:
-		pos = file->f_pos + offset;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (pos < 0)
-		return -EINVAL;
-	file->f_pos = pos;
-	return pos;
-}

@@ -57,7 +57,6 @@ struct dentry *proc_lookup_table(struct inode *dir, struct dentry *dentry,
  * filled (ctx->pos says where to resume).  Positions 2..n+1 are the table. */
 bool proc_readdir_table(struct file *file, struct dir_context *ctx, const struct proc_entry *table,
 			int n, unsigned long ino_base);
-loff_t proc_dir_llseek(struct file *file, loff_t offset, int whence);
 
 /* The path of p as seen by the caller, kmalloc'd, or ERR_PTR. */
 char *proc_path_string(const struct path *p);

@@ -66,7 +66,7 @@ const struct inode_operations proc_root_inode_operations = {
 };
 
 const struct file_operations proc_root_operations = {
-	.llseek = proc_dir_llseek,
+	.llseek = dcache_dir_lseek,
 	.iterate_shared = proc_root_readdir,
 };
 

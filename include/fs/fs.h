@@ -763,6 +763,8 @@ int simple_rename(struct inode *old_dir, struct dentry *old, struct inode *new_d
 		  struct dentry *new, unsigned int flags);
 int simple_statfs(struct dentry *dentry, struct kstatfs *buf);
 int noop_fsync(struct file *f, loff_t start, loff_t end, int datasync);
+/* llseek of directories whose f_pos is an entry count (SEEK_SET, SEEK_CUR) */
+loff_t dcache_dir_lseek(struct file *file, loff_t offset, int whence);
 extern const struct file_operations simple_dir_operations;
 extern const struct inode_operations simple_symlink_inode_operations;
 

@@ -155,6 +155,8 @@ static void run_excl(int nthreads, int iters, bool trylock)
 	assert_int_equal(atomic_read(&violations), 0);
 	assert_int_equal(two_state_lock_holders(&lk, NULL, NULL, 0), 0);
 	assert_true(list_empty(&lk.waiters));
+	/* no holder, no QUEUED bit left behind (bit 0, the last state, may stay) */
+	assert_int_equal(lk.word & ~1UL, 0);
 }
 
 static void test_exclusion_across_states(void **state)
