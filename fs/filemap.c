@@ -152,6 +152,18 @@ struct page *find_get_page(struct address_space *mapping, pgoff_t index)
 	return page;
 }
 
+unsigned int find_get_pages(struct address_space *mapping, pgoff_t *start, struct page **pages,
+			    unsigned int max)
+{
+	unsigned long flags = spin_lock_irqsave(&mapping->tree_lock);
+	unsigned int n = page_tree_gang_lookup(&mapping->pages, (void **)pages, *start, max, start);
+
+	for (unsigned int i = 0; i < n; i++)
+		get_page(pages[i]);
+	spin_unlock_irqrestore(&mapping->tree_lock, flags);
+	return n;
+}
+
 struct page *find_lock_page(struct address_space *mapping, pgoff_t index)
 {
 	struct page *page;
@@ -354,7 +366,6 @@ void truncate_inode_pages(struct address_space *mapping, loff_t lstart)
 	struct page *pages[GANG];
 	pgoff_t next = start;
 	unsigned int n;
-	unsigned long flags;
 
 	if (partial) {
 		struct page *page = find_lock_page(mapping, lstart >> PAGE_SHIFT);
@@ -368,11 +379,7 @@ void truncate_inode_pages(struct address_space *mapping, loff_t lstart)
 		}
 	}
 	for (;;) {
-		flags = spin_lock_irqsave(&mapping->tree_lock);
-		n = page_tree_gang_lookup(&mapping->pages, (void **)pages, next, GANG, &next);
-		for (unsigned int i = 0; i < n; i++)
-			get_page(pages[i]);
-		spin_unlock_irqrestore(&mapping->tree_lock, flags);
+		n = find_get_pages(mapping, &next, pages, GANG);
 		if (!n)
 			break;
 		for (unsigned int i = 0; i < n; i++) {
@@ -411,7 +418,6 @@ void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, lo
 	pgoff_t start = (pgoff_t)((lstart + PAGE_SIZE - 1) >> PAGE_SHIFT);
 	pgoff_t stop = (pgoff_t)((lend + 1) >> PAGE_SHIFT); /* whole pages: [start, stop) */
 	struct page *pages[GANG];
-	unsigned long flags;
 	pgoff_t next = start;
 	unsigned int n;
 
@@ -428,11 +434,7 @@ void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, lo
 	unmap_mapping_range(mapping, (u64)start << PAGE_SHIFT, (u64)(stop - start) << PAGE_SHIFT,
 			    true);
 	while (next < stop) {
-		flags = spin_lock_irqsave(&mapping->tree_lock);
-		n = page_tree_gang_lookup(&mapping->pages, (void **)pages, next, GANG, &next);
-		for (unsigned int i = 0; i < n; i++)
-			get_page(pages[i]);
-		spin_unlock_irqrestore(&mapping->tree_lock, flags);
+		n = find_get_pages(mapping, &next, pages, GANG);
 		if (!n)
 			break;
 		for (unsigned int i = 0; i < n; i++) {
@@ -463,7 +465,6 @@ int invalidate_inode_pages_range(struct address_space *mapping, loff_t start, lo
 	pgoff_t next = start >> PAGE_SHIFT, last = end >> PAGE_SHIFT;
 	u64 first_byte = (u64)next << PAGE_SHIFT;
 	struct page *pages[GANG];
-	unsigned long flags;
 	unsigned int n;
 	int err;
 
@@ -474,11 +475,7 @@ int invalidate_inode_pages_range(struct address_space *mapping, loff_t start, lo
 			    false);
 	err = filemap_write_and_wait_range(mapping, start, end);
 	for (;;) {
-		flags = spin_lock_irqsave(&mapping->tree_lock);
-		n = page_tree_gang_lookup(&mapping->pages, (void **)pages, next, GANG, &next);
-		for (unsigned int i = 0; i < n; i++)
-			get_page(pages[i]);
-		spin_unlock_irqrestore(&mapping->tree_lock, flags);
+		n = find_get_pages(mapping, &next, pages, GANG);
 		if (!n)
 			break;
 		for (unsigned int i = 0; i < n; i++) {

@@ -343,7 +343,6 @@ int write_cache_pages(struct address_space *mapping, struct writeback_control *w
 	pgoff_t index, end, first;
 	struct page *pages[GANG];
 	bool wrapped = false, done = false;
-	unsigned long irq;
 	int err = 0;
 
 	if (cyclic) {
@@ -356,11 +355,7 @@ int write_cache_pages(struct address_space *mapping, struct writeback_control *w
 	while (!done) {
 		unsigned int n;
 
-		irq = spin_lock_irqsave(&mapping->tree_lock);
-		n = page_tree_gang_lookup(&mapping->pages, (void **)pages, index, GANG, &index);
-		for (unsigned int i = 0; i < n; i++)
-			get_page(pages[i]);
-		spin_unlock_irqrestore(&mapping->tree_lock, irq);
+		n = find_get_pages(mapping, &index, pages, GANG);
 		if (!n) {
 			if (cyclic && !wrapped && first) {
 				/* From the start up to where this pass began. */
@@ -452,18 +447,13 @@ int filemap_fdatawait_range(struct address_space *mapping, loff_t start, loff_t 
 	pgoff_t index = (u64)start >> PAGE_SHIFT;
 	pgoff_t last = end > 0 ? (u64)end >> PAGE_SHIFT : ~(pgoff_t)0;
 	struct page *pages[GANG];
-	unsigned long irq;
 	unsigned int n;
 	int err = 0;
 
 	if (!mapping_can_writeback(mapping))
 		return 0;
 	for (;;) {
-		irq = spin_lock_irqsave(&mapping->tree_lock);
-		n = page_tree_gang_lookup(&mapping->pages, (void **)pages, index, GANG, &index);
-		for (unsigned int i = 0; i < n; i++)
-			get_page(pages[i]);
-		spin_unlock_irqrestore(&mapping->tree_lock, irq);
+		n = find_get_pages(mapping, &index, pages, GANG);
 		if (!n)
 			break;
 		for (unsigned int i = 0; i < n; i++) {

@@ -189,6 +189,10 @@ int add_to_page_cache(struct page *page, struct address_space *mapping, pgoff_t 
 struct page *find_get_page(struct address_space *mapping, pgoff_t index);
 /* Locked and referenced, still in mapping; NULL if absent. */
 struct page *find_lock_page(struct address_space *mapping, pgoff_t index);
+/* Up to max cached pages from index *start on, in index order, each with a
+ * reference; *start is set past the last one.  0 when there are none. */
+unsigned int find_get_pages(struct address_space *mapping, pgoff_t *start, struct page **pages,
+			    unsigned int max);
 /* Locked and referenced: the cached page or a new one (not uptodate). */
 struct page *find_or_create_page(struct address_space *mapping, pgoff_t index);
 /* An uptodate page of mapping (referenced), read if needed; ERR_PTR(-EIO). */
