@@ -373,25 +373,9 @@ static ssize_t blkdev_write_iter(struct kiocb *iocb, struct iov_iter *from)
 
 static loff_t blkdev_llseek(struct file *file, loff_t offset, int whence)
 {
-	loff_t size = i_size_read(file->f_mapping->host), pos;
+	loff_t size = i_size_read(file->f_mapping->host);
 
-	switch (whence) {
-	case SEEK_SET:
-		pos = offset;
-		break;
-	case SEEK_CUR:
-		pos = file->f_pos + offset;
-		break;
-	case SEEK_END:
-		pos = size + offset;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (pos < 0 || pos > size)
-		return -EINVAL;
-	file->f_pos = pos;
-	return pos;
+	return generic_file_llseek_size(file, offset, whence, size, size); /* not past the end */
 }
 
 static int blkdev_fsync(struct file *file, loff_t start, loff_t end, int datasync)

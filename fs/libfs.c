@@ -61,22 +61,9 @@ int dcache_readdir(struct file *file, struct dir_context *ctx)
 
 loff_t dcache_dir_lseek(struct file *file, loff_t offset, int whence)
 {
-	loff_t pos;
-
-	switch (whence) {
-	case SEEK_SET:
-		pos = offset;
-		break;
-	case SEEK_CUR:
-		pos = file->f_pos + offset;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (pos < 0)
-		return -EINVAL;
-	file->f_pos = pos;
-	return pos;
+	if (whence == SEEK_END)
+		return -EINVAL; /* the position counts entries: no end to seek from */
+	return generic_file_llseek_size(file, offset, whence, OFFSET_MAX, 0);
 }
 
 int noop_fsync(struct file *f, loff_t start, loff_t end, int datasync) { return 0; }

@@ -245,6 +245,30 @@ SYSCALL_DEFINE(__NR_pwritev2, pwritev2)
 
 loff_t no_llseek(struct file *f, loff_t offset, int whence) { return -ESPIPE; }
 
+loff_t generic_file_llseek_size(struct file *f, loff_t offset, int whence, loff_t maxsize,
+				loff_t eof)
+{
+	loff_t pos;
+
+	switch (whence) {
+	case SEEK_SET:
+		pos = offset;
+		break;
+	case SEEK_CUR:
+		pos = f->f_pos + offset;
+		break;
+	case SEEK_END:
+		pos = eof + offset;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (pos < 0 || pos > maxsize)
+		return -EINVAL;
+	f->f_pos = pos;
+	return pos;
+}
+
 loff_t generic_file_llseek(struct file *f, loff_t offset, int whence)
 {
 	struct inode *inode = file_inode(f);

@@ -371,25 +371,8 @@ static int ext2_readdir(struct file *file, struct dir_context *ctx)
 
 static loff_t ext2_dir_llseek(struct file *file, loff_t offset, int whence)
 {
-	loff_t pos;
-
-	switch (whence) {
-	case SEEK_SET:
-		pos = offset;
-		break;
-	case SEEK_CUR:
-		pos = file->f_pos + offset;
-		break;
-	case SEEK_END:
-		pos = i_size_read(file_inode(file)) + offset;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (pos < 0)
-		return -EINVAL;
-	file->f_pos = pos;
-	return pos;
+	return generic_file_llseek_size(file, offset, whence, OFFSET_MAX,
+					i_size_read(file_inode(file)));
 }
 
 const struct file_operations ext2_dir_operations = {

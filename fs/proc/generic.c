@@ -131,25 +131,8 @@ static ssize_t proc_file_write_iter(struct kiocb *iocb, struct iov_iter *from)
 static loff_t proc_file_llseek(struct file *file, loff_t offset, int whence)
 {
 	struct proc_buf *m = file->private_data;
-	loff_t pos;
 
-	switch (whence) {
-	case SEEK_SET:
-		pos = offset;
-		break;
-	case SEEK_CUR:
-		pos = file->f_pos + offset;
-		break;
-	case SEEK_END:
-		pos = (loff_t)m->len + offset;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (pos < 0)
-		return -EINVAL;
-	file->f_pos = pos;
-	return pos;
+	return generic_file_llseek_size(file, offset, whence, OFFSET_MAX, (loff_t)m->len);
 }
 
 static const struct file_operations proc_file_operations = {

@@ -645,6 +645,12 @@ ssize_t vfs_iter_write(struct file *f, struct iov_iter *iter, loff_t *pos);
 loff_t vfs_llseek(struct file *f, loff_t offset, int whence);
 loff_t generic_file_llseek(struct file *f, loff_t offset, int whence);
 loff_t no_llseek(struct file *f, loff_t offset, int whence);
+/* SEEK_SET, SEEK_CUR and SEEK_END (from eof); -EINVAL for anything else
+ * or a result below 0 or above maxsize.  For files whose end is not i_size
+ * or whose position is not a byte offset (procfs text, directories,
+ * devices). */
+loff_t generic_file_llseek_size(struct file *f, loff_t offset, int whence, loff_t maxsize,
+				loff_t eof);
 int vfs_fsync(struct file *f, int datasync);
 int vfs_fadvise(struct file *f, loff_t offset, loff_t len, int advice); /* fs/fadvise.c */
 int vfs_fallocate(struct file *f, int mode, loff_t offset, loff_t len);
