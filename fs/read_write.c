@@ -272,35 +272,17 @@ loff_t generic_file_llseek_size(struct file *f, loff_t offset, int whence, loff_
 loff_t generic_file_llseek(struct file *f, loff_t offset, int whence)
 {
 	struct inode *inode = file_inode(f);
-	loff_t size = i_size_read(inode), pos;
+	loff_t size = i_size_read(inode);
 
-	switch (whence) {
-	case SEEK_SET:
-		pos = offset;
-		break;
-	case SEEK_CUR:
-		pos = f->f_pos + offset;
-		break;
-	case SEEK_END:
-		pos = size + offset;
-		break;
-	case SEEK_DATA: /* the whole file counts as data */
+	/* the whole file counts as data: a hole only at the end */
+	if (whence == SEEK_DATA || whence == SEEK_HOLE) {
 		if (offset < 0 || offset >= size)
 			return -ENXIO;
-		pos = offset;
-		break;
-	case SEEK_HOLE:
-		if (offset < 0 || offset >= size)
-			return -ENXIO;
-		pos = size;
-		break;
-	default:
-		return -EINVAL;
+		if (whence == SEEK_HOLE)
+			offset = size;
+		whence = SEEK_SET;
 	}
-	if (pos < 0 || pos > inode->i_sb->s_maxbytes)
-		return -EINVAL;
-	f->f_pos = pos;
-	return pos;
+	return generic_file_llseek_size(f, offset, whence, inode->i_sb->s_maxbytes, size);
 }
 
 loff_t vfs_llseek(struct file *f, loff_t offset, int whence)

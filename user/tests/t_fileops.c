@@ -220,6 +220,27 @@ static void test_rw2(void)
 	unlink(path("rw2"));
 }
 
+/* lseek on a file without holes: SEEK_DATA finds data where asked,
+ * SEEK_HOLE the end; at or past the end both say ENXIO. */
+static void test_seek_data_hole(void)
+{
+	int fd = make_file("seek", 3 * 4096 + 100, 4);
+	off_t size = 3 * 4096 + 100;
+
+	CHECK(lseek(fd, 0, SEEK_DATA) == 0, "SEEK_DATA 0");
+	CHECK(lseek(fd, 5000, SEEK_DATA) == 5000, "SEEK_DATA 5000");
+	CHECK(lseek(fd, 0, SEEK_HOLE) == size, "SEEK_HOLE: the end");
+	CHECK(lseek(fd, 0, SEEK_CUR) == size, "the position moved to the hole");
+	T_ERR(lseek(fd, size, SEEK_DATA), ENXIO);
+	T_ERR(lseek(fd, size + 10, SEEK_HOLE), ENXIO);
+	T_ERR(lseek(fd, -1, SEEK_DATA), ENXIO);
+	CHECK(lseek(fd, -100, SEEK_END) == 3 * 4096, "SEEK_END");
+	T_ERR(lseek(fd, -1, SEEK_SET), EINVAL);
+	T_ERR(lseek(fd, 0, 42), EINVAL);
+	close(fd);
+	unlink(path("seek"));
+}
+
 static void test_utimes(void)
 {
 	char p[300];
@@ -293,6 +314,7 @@ int main(int argc, char **argv)
 	test_sync_file_range();
 	test_copy_file_range();
 	test_rw2();
+	test_seek_data_hole();
 	test_utimes();
 	test_xattr();
 	return t_done();
