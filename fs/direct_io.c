@@ -126,7 +126,9 @@ static int dio_add(struct dio *d, u64 sector, struct page *page, unsigned int of
 	if (d->bio && (sector != d->next_sector || !bio_add_page(d->bio, page, len, off)))
 		dio_submit(d);
 	if (!d->bio) {
-		d->bio = bio_alloc(d->bdev, DIO_CHUNK * 2, d->write ? REQ_OP_WRITE : REQ_OP_READ);
+		/* no more segments than the device takes in one request */
+		d->bio = bio_alloc(d->bdev, MIN(DIO_CHUNK * 2, d->bdev->bd_max_segments),
+				   d->write ? REQ_OP_WRITE : REQ_OP_READ);
 		if (!d->bio)
 			return -ENOMEM;
 		d->bio->bi_sector = sector;
