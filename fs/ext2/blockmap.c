@@ -15,11 +15,10 @@
  * holding it, else the start of the inode's group.  A new indirect block is
  * zeroed in the buffer cache before it is linked.
  *
- * Truncation frees data and indirect blocks wholly beyond the new end, and
- * an indirect block left with only zero pointers; contiguous runs are
- * freed together.  Hole punching (ext2_punch_blocks) does the same for a
- * range of whole logical blocks inside the file: pointers in the range
- * become holes, indirect blocks that end up all zero are freed with them.
+ * Hole punching (ext2_punch_blocks) frees the blocks of a range of whole
+ * logical blocks: pointers in the range become holes, indirect blocks that
+ * end up all zero are freed with them; contiguous runs are freed together.
+ * Truncation is the punch from the new end to the last possible block.
  *
  * Locks: the inode's i_meta_lock around every walk (mapping, allocation,
  * truncation), so writepage (page lock held, no i_rwsem) may allocate while
@@ -222,86 +221,10 @@ static void free_tree(struct inode *inode, struct free_run *run, u32 blk, int de
 	run_add(inode, run, blk);
 }
 
-/*
- * Clears the entries of a[0..n) that map logical blocks >= first (counted
- * from the start of what a covers); each entry covers PTRS^depth blocks.
- * Sets *dirty when a changed; returns true if a is all zero afterwards.
- */
-static bool trunc_array(struct inode *inode, struct free_run *run, __le32 *a, u32 n, int depth,
-			u64 first, bool *dirty)
-{
-	u64 span = 1;
-	u32 i0;
-	u64 rem;
-	bool empty = true;
-
-	for (int d = 0; d < depth; d++)
-		span *= PTRS;
-	i0 = (u32)(first / span);
-	rem = first % span;
-	for (u32 i = 0; i < n; i++) {
-		if (!a[i] || i < i0) {
-			empty &= !a[i];
-			continue;
-		}
-		if (i == i0 && rem) {
-			struct ext2_buf *b;
-			bool bdirty = false, gone;
-
-			if (!ext2_valid_block(inode->i_sb, a[i])) {
-				report_bad(inode, "indirect", a[i]);
-				empty = false;
-				continue;
-			}
-			b = ext2_bread(inode->i_sb, a[i]);
-			if (IS_ERR(b)) {
-				empty = false;
-				continue;
-			}
-			gone = trunc_array(inode, run, b->b_data, PTRS, depth - 1, rem, &bdirty);
-			if (bdirty)
-				ext2_bdirty(b);
-			ext2_brelse(b);
-			if (!gone) {
-				empty = false;
-				continue;
-			}
-			run_add(inode, run, a[i]);
-		} else if (depth == 0) {
-			run_add(inode, run, a[i]);
-		} else {
-			free_tree(inode, run, a[i], depth);
-		}
-		a[i] = 0;
-		*dirty = true;
-	}
-	return empty;
-}
-
 void ext2_truncate_blocks(struct inode *inode, loff_t size)
 {
-	struct ext2_inode_info *ei = EXT2_I(inode);
-	u64 first = DIV_ROUND_UP((u64)size, EXT2_BLOCK_SIZE), start = EXT2_NDIR_BLOCKS, cover = 1;
-	struct free_run run = { 0, 0 };
-	bool dirty = false;
-
-	mutex_lock(&ei->i_meta_lock);
-	if (first < EXT2_NDIR_BLOCKS)
-		trunc_array(inode, &run, ei->i_data, EXT2_NDIR_BLOCKS, 0, first, &dirty);
-	for (int t = 0; t < 3; t++) {
-		__le32 *root = &ei->i_data[EXT2_IND_BLOCK + t];
-		cover *= PTRS;
-		if (*root && first <= start) {
-			free_tree(inode, &run, *root, t + 1);
-			*root = 0;
-		} else if (*root && first < start + cover) {
-			trunc_array(inode, &run, root, 1, t + 1, first - start, &dirty);
-		}
-		start += cover;
-	}
-	run_flush(inode, &run);
-	ei->i_last_lblock = ei->i_last_pblock = 0;
-	mutex_unlock(&ei->i_meta_lock);
+	/* truncation is a hole punched from the new end to the last block */
+	ext2_punch_blocks(inode, DIV_ROUND_UP((u64)size, EXT2_BLOCK_SIZE), ~0ULL);
 }
 
 /* ---- hole punching ---- */
