@@ -359,44 +359,6 @@ unsigned long mapping_nrpages(struct address_space *mapping) { return READ_ONCE(
 
 #define GANG 16
 
-void truncate_inode_pages(struct address_space *mapping, loff_t lstart)
-{
-	pgoff_t start = (lstart + PAGE_SIZE - 1) >> PAGE_SHIFT;
-	unsigned int partial = lstart & (PAGE_SIZE - 1);
-	struct page *pages[GANG];
-	pgoff_t next = start;
-	unsigned int n;
-
-	if (partial) {
-		struct page *page = find_lock_page(mapping, lstart >> PAGE_SHIFT);
-		if (page) {
-			wait_on_page_writeback(page);
-			memset((char *)page_address(page) + partial, 0, PAGE_SIZE - partial);
-			if (mapping->a_ops && mapping->a_ops->invalidatepage)
-				mapping->a_ops->invalidatepage(page, partial, PAGE_SIZE - partial);
-			unlock_page(page);
-			put_page(page);
-		}
-	}
-	for (;;) {
-		n = find_get_pages(mapping, &next, pages, GANG);
-		if (!n)
-			break;
-		for (unsigned int i = 0; i < n; i++) {
-			struct page *page = pages[i];
-			lock_page(page);
-			wait_on_page_writeback(page);
-			if (page->mapping == mapping) {
-				if (mapping->a_ops && mapping->a_ops->invalidatepage)
-					mapping->a_ops->invalidatepage(page, 0, PAGE_SIZE);
-				delete_from_page_cache(page);
-			}
-			unlock_page(page);
-			put_page(page);
-		}
-	}
-}
-
 /* Zeroes bytes [from, to) of page index (inside one page) if it is cached. */
 static void zero_cached_part(struct address_space *mapping, pgoff_t index, unsigned int from,
 			     unsigned int to)
@@ -412,31 +374,16 @@ static void zero_cached_part(struct address_space *mapping, pgoff_t index, unsig
 	put_page(page);
 }
 
-void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend)
+/* Removes the cached pages of [start, stop) from the cache, each under its
+ * page lock after its write-back; a page still mapped (a fault that found
+ * it before the caller's unmap) leaves every page table first. */
+static void delete_cache_range(struct address_space *mapping, pgoff_t start, pgoff_t stop)
 {
-	pgoff_t first = (pgoff_t)(lstart >> PAGE_SHIFT), last = (pgoff_t)(lend >> PAGE_SHIFT);
-	pgoff_t start = (pgoff_t)((lstart + PAGE_SIZE - 1) >> PAGE_SHIFT);
-	pgoff_t stop = (pgoff_t)((lend + 1) >> PAGE_SHIFT); /* whole pages: [start, stop) */
 	struct page *pages[GANG];
 	pgoff_t next = start;
 	unsigned int n;
 
-	if (lend < lstart)
-		return;
-	if (lstart & (PAGE_SIZE - 1))
-		zero_cached_part(mapping, first, lstart & (PAGE_SIZE - 1),
-				 first == last ? (unsigned int)((lend & (PAGE_SIZE - 1)) + 1) :
-						 (unsigned int)PAGE_SIZE);
-	if (((lend + 1) & (PAGE_SIZE - 1)) && (last != first || !(lstart & (PAGE_SIZE - 1))))
-		zero_cached_part(mapping, last, 0, (unsigned int)((lend & (PAGE_SIZE - 1)) + 1));
-	if (start >= stop)
-		return;
-	unmap_mapping_range(mapping, (u64)start << PAGE_SHIFT, (u64)(stop - start) << PAGE_SHIFT,
-			    true);
-	while (next < stop) {
-		n = find_get_pages(mapping, &next, pages, GANG);
-		if (!n)
-			break;
+	while (next < stop && (n = find_get_pages(mapping, &next, pages, GANG)) != 0) {
 		for (unsigned int i = 0; i < n; i++) {
 			struct page *page = pages[i];
 
@@ -457,6 +404,36 @@ void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, lo
 			put_page(page);
 		}
 	}
+}
+
+void truncate_inode_pages(struct address_space *mapping, loff_t lstart)
+{
+	unsigned int partial = lstart & (PAGE_SIZE - 1);
+
+	if (partial)
+		zero_cached_part(mapping, (pgoff_t)(lstart >> PAGE_SHIFT), partial, PAGE_SIZE);
+	delete_cache_range(mapping, (pgoff_t)((lstart + PAGE_SIZE - 1) >> PAGE_SHIFT), ~(pgoff_t)0);
+}
+
+void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend)
+{
+	pgoff_t first = (pgoff_t)(lstart >> PAGE_SHIFT), last = (pgoff_t)(lend >> PAGE_SHIFT);
+	pgoff_t start = (pgoff_t)((lstart + PAGE_SIZE - 1) >> PAGE_SHIFT);
+	pgoff_t stop = (pgoff_t)((lend + 1) >> PAGE_SHIFT); /* whole pages: [start, stop) */
+
+	if (lend < lstart)
+		return;
+	if (lstart & (PAGE_SIZE - 1))
+		zero_cached_part(mapping, first, lstart & (PAGE_SIZE - 1),
+				 first == last ? (unsigned int)((lend & (PAGE_SIZE - 1)) + 1) :
+						 (unsigned int)PAGE_SIZE);
+	if (((lend + 1) & (PAGE_SIZE - 1)) && (last != first || !(lstart & (PAGE_SIZE - 1))))
+		zero_cached_part(mapping, last, 0, (unsigned int)((lend & (PAGE_SIZE - 1)) + 1));
+	if (start >= stop)
+		return;
+	unmap_mapping_range(mapping, (u64)start << PAGE_SHIFT, (u64)(stop - start) << PAGE_SHIFT,
+			    true);
+	delete_cache_range(mapping, start, stop);
 }
 
 /* O_DIRECT writes and hole punch (declared in <fs/direct_io.h>). */
