@@ -145,28 +145,40 @@ static int ext2_readpages(struct file *file, struct address_space *mapping, stru
 	return 0;
 }
 
-/* The block of a dirty page (locked, dirty bit cleared for the I/O),
- * allocated if the page was dirtied through mmap over a hole; zeroes the
- * part beyond i_size.  0 and *phys, 1 when the page lies wholly beyond
- * the end (truncated meanwhile: nothing to write), or -errno (recorded). */
-static int writepage_prepare(struct page *page, u32 *phys)
+static void write_error(struct page *page, struct address_space *mapping, int err)
+{
+	SetPageError(page);
+	mapping_set_error(mapping, err); /* fsync reports it */
+}
+
+/* Starts the write-back of a dirty page (locked, dirty bit cleared for the
+ * I/O): finds its block, allocating it if the page was dirtied through
+ * mmap over a hole, zeroes the part beyond i_size, sets PG_writeback and
+ * unlocks the page.  0 and *phys: the I/O is the caller's to do; 1: the
+ * page lies wholly beyond the end (truncated meanwhile), nothing to write;
+ * -errno (recorded).  The page is unlocked in every case. */
+static int writepage_start(struct page *page, u32 *phys)
 {
 	struct address_space *mapping = page->mapping;
 	struct inode *inode = mapping->host;
-	bool new = false;
-	int err;
+	bool new = false, past_eof;
+	int err = 0;
 
-	if (((loff_t)page->index << PAGE_SHIFT) >= i_size_read(inode))
-		return 1;
-	err = ext2_get_block(inode, page->index, true, phys, &new);
-	if (new)
-		ext2_write_inode(inode, 0);
-	if (err) {
-		SetPageError(page);
-		mapping_set_error(mapping, err);
-		return err;
+	past_eof = ((loff_t)page->index << PAGE_SHIFT) >= i_size_read(inode);
+	if (!past_eof) {
+		err = ext2_get_block(inode, page->index, true, phys, &new);
+		if (new)
+			ext2_write_inode(inode, 0);
+		if (err)
+			write_error(page, mapping, err);
+	}
+	if (past_eof || err) {
+		unlock_page(page);
+		return err ? err : 1;
 	}
 	zero_beyond_eof(inode, page);
+	set_page_writeback(page);
+	unlock_page(page);
 	return 0;
 }
 
@@ -174,13 +186,10 @@ static int writepage_prepare(struct page *page, u32 *phys)
  * records an error, and ends the writeback. */
 static int write_page_now(struct page *page, u32 phys)
 {
-	struct address_space *mapping = page->mapping;
-	int err = ext2_block_io(mapping->host->i_sb, phys, page, REQ_OP_WRITE);
+	int err = ext2_block_io(page->mapping->host->i_sb, phys, page, REQ_OP_WRITE);
 
-	if (err) {
-		SetPageError(page);
-		mapping_set_error(mapping, err);
-	}
+	if (err)
+		write_error(page, page->mapping, err);
 	end_page_writeback(page);
 	return err;
 }
@@ -188,15 +197,9 @@ static int write_page_now(struct page *page, u32 phys)
 static int ext2_writepage(struct page *page, struct writeback_control *wbc)
 {
 	u32 phys;
-	int err = writepage_prepare(page, &phys);
+	int r = writepage_start(page, &phys);
 
-	if (err) {
-		unlock_page(page);
-		return err < 0 ? err : 0;
-	}
-	set_page_writeback(page);
-	unlock_page(page);
-	return write_page_now(page, phys);
+	return r ? (r < 0 ? r : 0) : write_page_now(page, phys);
 }
 
 /* ---- writepages: runs of pages on consecutive blocks, one bio each,
@@ -213,10 +216,8 @@ static void write_end_io(struct bio *bio)
 
 	/* The error first: once the last page leaves writeback, the inode
 	 * (and mapping) may be evicted. */
-	for (unsigned int i = 0; bio->bi_status && i < bio->bi_vcnt; i++) {
-		SetPageError(bio->bi_io_vec[i].bv_page);
-		mapping_set_error(mapping, -EIO);
-	}
+	for (unsigned int i = 0; bio->bi_status && i < bio->bi_vcnt; i++)
+		write_error(bio->bi_io_vec[i].bv_page, mapping, -EIO);
 	for (unsigned int i = 0; i < bio->bi_vcnt; i++)
 		end_page_writeback(bio->bi_io_vec[i].bv_page);
 	bio_put(bio);
@@ -235,14 +236,10 @@ static int ext2_writepage_batched(struct page *page, struct writeback_control *w
 	struct address_space *mapping = page->mapping;
 	struct block_device *bdev = EXT2_SB(mapping->host->i_sb)->s_bdev;
 	u32 phys;
-	int err = writepage_prepare(page, &phys);
+	int r = writepage_start(page, &phys);
 
-	if (err) {
-		unlock_page(page);
-		return err < 0 ? err : 0;
-	}
-	set_page_writeback(page);
-	unlock_page(page);
+	if (r)
+		return r < 0 ? r : 0;
 	if (wb->bio && (phys != wb->next || !bio_add_page(wb->bio, page, PAGE_SIZE, 0)))
 		wb_submit(wb);
 	if (!wb->bio) {
