@@ -309,6 +309,46 @@ SYSCALL_DEFINE(__NR_lseek, lseek)
 	return r;
 }
 
+/*
+ * The copy loop of sendfile and copy_file_range: up to len bytes from in
+ * at *pin to out at *pout (NULL: a file without a position), a page at a
+ * time through a kernel buffer; both offsets advance.  Stops at the end of
+ * in (a short read), a short write, or a pending signal (a partial copy
+ * is a valid result).  Returns the bytes copied, else the error (0 at the
+ * end of in).
+ */
+static ssize_t copy_through_page(struct file *in, loff_t *pin, struct file *out, loff_t *pout,
+				 size_t len)
+{
+	char *buf = kmalloc(PAGE_SIZE, 0);
+	size_t done = 0;
+	ssize_t r = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while (done < len) {
+		size_t want = MIN(PAGE_SIZE, len - done);
+		loff_t rpos = *pin;
+		ssize_t n = kernel_read(in, buf, want, &rpos), w;
+
+		if (n <= 0) {
+			r = n;
+			break;
+		}
+		w = kernel_write(out, buf, n, pout);
+		if (w <= 0) {
+			r = w;
+			break;
+		}
+		*pin += w;
+		done += w;
+		if (w < n || (size_t)n < want || signal_pending(current))
+			break;
+	}
+	kfree(buf);
+	return done ? (ssize_t)done : r;
+}
+
 /* ---- sendfile: from a regular file, through a kernel buffer a page at a
  * time; stops at a short read or write ---- */
 
@@ -316,8 +356,7 @@ SYSCALL_DEFINE(__NR_sendfile, sendfile)
 {
 	struct file *out = fget((int)a0), *in = fget((int)a1);
 	loff_t *uoff = (loff_t *)a2, off = 0;
-	size_t count = MIN((size_t)a3, MAX_RW_COUNT), done = 0;
-	char *buf = NULL;
+	size_t count = MIN((size_t)a3, MAX_RW_COUNT);
 	ssize_t r = 0;
 	bool locked = false;
 
@@ -350,39 +389,15 @@ SYSCALL_DEFINE(__NR_sendfile, sendfile)
 		locked = pos_lock(in);
 		off = in->f_pos;
 	}
-	buf = kmalloc(PAGE_SIZE, 0);
-	if (!buf) {
-		r = -ENOMEM;
-		goto out;
-	}
-	while (done < count) {
-		loff_t rpos = off;
-		ssize_t n = kernel_read(in, buf, MIN(PAGE_SIZE, count - done), &rpos);
-		ssize_t w;
-		if (n <= 0) {
-			r = n;
-			break;
-		}
-		w = kernel_write(out, buf, n, (out->f_mode & FMODE_LSEEK) ? &out->f_pos : NULL);
-		if (w <= 0) {
-			r = w;
-			break;
-		}
-		off += w;
-		done += w;
-		if (w < n || (size_t)n < MIN(PAGE_SIZE, count - (done - w)))
-			break; /* a short read (end of file) or write ends the call */
-	}
+	r = copy_through_page(in, &off, out, (out->f_mode & FMODE_LSEEK) ? &out->f_pos : NULL,
+			      count);
 	if (uoff && put_user_u64((u64)off, uoff))
 		r = -EFAULT;
 	else if (!uoff)
 		in->f_pos = off;
-	if (done)
-		r = done;
 out:
 	if (locked)
 		mutex_unlock(&in->f_pos_lock);
-	kfree(buf);
 	if (out)
 		fput(out);
 	if (in)
@@ -426,8 +441,7 @@ SYSCALL_DEFINE(__NR_copy_file_range, copy_file_range)
 {
 	struct file *in = fget((int)a0), *out = fget((int)a2);
 	loff_t *uin = (loff_t *)a1, *uout = (loff_t *)a3, pin = 0, pout = 0;
-	size_t len = MIN((size_t)a4, MAX_RW_COUNT), done = 0;
-	char *buf = NULL;
+	size_t len = MIN((size_t)a4, MAX_RW_COUNT);
 	ssize_t r;
 
 	if (!in || !out) {
@@ -457,34 +471,7 @@ SYSCALL_DEFINE(__NR_copy_file_range, copy_file_range)
 		r = -EINVAL; /* overlapping ranges of one file */
 		goto out;
 	}
-	buf = kmalloc(PAGE_SIZE, 0);
-	if (!buf) {
-		r = -ENOMEM;
-		goto out;
-	}
-	while (done < len) {
-		loff_t rpos = pin, wpos = pout;
-		ssize_t n = kernel_read(in, buf, MIN(PAGE_SIZE, len - done), &rpos), w;
-
-		if (n <= 0) {
-			r = n;
-			break;
-		}
-		w = kernel_write(out, buf, n, &wpos);
-		if (w <= 0) {
-			r = w;
-			break;
-		}
-		pin += w;
-		pout += w;
-		done += w;
-		if (w < n)
-			break;
-		if (signal_pending(current))
-			break; /* a partial copy is a valid result */
-	}
-	if (done)
-		r = done;
+	r = copy_through_page(in, &pin, out, &pout, len);
 	if ((uin && put_user_u64((u64)pin, uin)) || (uout && put_user_u64((u64)pout, uout)))
 		r = -EFAULT;
 	if (!uin)
@@ -492,7 +479,6 @@ SYSCALL_DEFINE(__NR_copy_file_range, copy_file_range)
 	if (!uout)
 		out->f_pos = pout;
 out:
-	kfree(buf);
 	if (out)
 		fput(out);
 	if (in)

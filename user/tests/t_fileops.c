@@ -1,7 +1,7 @@
 /*
  * t_fileops.c - the less common file calls that file-system testers and
  * tools use: posix_fadvise, readahead, sync_file_range, copy_file_range,
- * preadv2/pwritev2, utime/utimes/futimesat and the xattr calls, with
+ * preadv2/pwritev2, sendfile, utime/utimes/futimesat and the xattr calls, with
  * their data results and their error codes.
  * Usage: t_fileops [DIR]   (default /t_fileops.d, on the initramfs; the
  *        ext2-tree VM test also runs it on ext2)
@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -192,6 +193,40 @@ static void test_copy_file_range(void)
 	unlink(path("cfr_out"));
 }
 
+/* sendfile shares copy_file_range's copy loop: a file to a file with an
+ * offset pointer and with the file position, and a file to a pipe. */
+static void test_sendfile(void)
+{
+	int in = make_file("sf_in", 3 * 4096 + 10, 5);
+	int out = T_SYS(open(path("sf_out"), O_CREAT | O_RDWR | O_TRUNC, 0644)), p[2];
+	off_t off = 100;
+	char b[64];
+
+	CHECK(sendfile(out, in, &off, 8192) == 8192, "sendfile with an offset");
+	CHECK(off == 100 + 8192 && lseek(in, 0, SEEK_CUR) == 3 * 4096 + 10,
+	      "offset advanced, position kept: %lld", (long long)off);
+	CHECK(check_content(out, 0, 8192, 5, 100), "data at the offset");
+	T_SYS(lseek(in, 8192, SEEK_SET));
+	CHECK(sendfile(out, in, NULL, 1 << 20) == 4096 + 10, "to the end of the file");
+	CHECK(lseek(in, 0, SEEK_CUR) == 3 * 4096 + 10, "position moved");
+	CHECK(check_content(out, 8192, 4096 + 10, 5, 8192), "data at the output position");
+	CHECK(sendfile(out, in, NULL, 100) == 0, "at EOF: 0");
+	T_SYS(pipe(p));
+	off = 0;
+	CHECK(sendfile(p[1], in, &off, 64) == 64, "to a pipe");
+	CHECK(read(p[0], b, 64) == 64, "read the pipe");
+	CHECK(check_content(in, 0, 64, 5, 0) && b[0] == (char)5 && b[63] == (char)(63 * 31 + 5),
+	      "pipe data");
+	T_ERR(sendfile(out, p[0], NULL, 10), EINVAL); /* the source must be a file */
+	T_ERR(sendfile(-1, in, NULL, 10), EBADF);
+	close(p[0]);
+	close(p[1]);
+	close(in);
+	close(out);
+	unlink(path("sf_in"));
+	unlink(path("sf_out"));
+}
+
 static void test_rw2(void)
 {
 	int fd = T_SYS(open(path("rw2"), O_CREAT | O_RDWR | O_TRUNC, 0644));
@@ -313,6 +348,7 @@ int main(int argc, char **argv)
 	test_fadvise();
 	test_sync_file_range();
 	test_copy_file_range();
+	test_sendfile();
 	test_rw2();
 	test_seek_data_hole();
 	test_utimes();
