@@ -35,28 +35,26 @@
  * Returns how many left. */
 unsigned long invalidate_mapping_pages(struct address_space *mapping, pgoff_t start, pgoff_t end)
 {
-	unsigned long nr = mapping_nrpages(mapping), dropped = 0;
+	struct page *pages[16];
+	unsigned long dropped = 0;
+	pgoff_t next = start;
+	unsigned int n;
 
-	if (!nr)
-		return 0;
-	for (pgoff_t i = start; i <= end && nr; i++) {
-		struct page *page = find_get_page(mapping, i);
+	while (next <= end && (n = find_get_pages(mapping, &next, pages, 16)) != 0) {
+		for (unsigned int i = 0; i < n; i++) {
+			struct page *page = pages[i];
 
-		if (!page) {
-			if (i == end)
-				break;
-			continue;
+			if (page->index <= end && trylock_page(page)) {
+				if (page->mapping == mapping && !PageDirty(page) &&
+				    !PageWriteback(page) && atomic_read(&page->_mapcount) == 0 &&
+				    remove_mapping(mapping, page))
+					dropped++;
+				unlock_page(page);
+			}
+			put_page(page); /* frees the page if it left the cache */
 		}
-		nr--;
-		if (trylock_page(page)) {
-			if (page->mapping == mapping && !PageDirty(page) && !PageWriteback(page) &&
-			    atomic_read(&page->_mapcount) == 0 && remove_mapping(mapping, page))
-				dropped++;
-			unlock_page(page);
-		}
-		put_page(page); /* frees the page if it left the cache */
-		if (i == end)
-			break;
+		if (!next)
+			break; /* wrapped past the last index */
 	}
 	return dropped;
 }
